@@ -1,0 +1,274 @@
+"""The pysfn runtime: what a workflow module imports as ``import pysfn as PSF``.
+
+Everything here has its plain CPython meaning (DESIGN.md §1), so a workflow runs and
+is tested like any Python code. The compiler recognises these names statically and
+gives them their Step Functions meaning. This module is shipped inside every Lambda
+package, so it must stay dependency-free (stdlib only) and import nothing from the
+compiler.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re as _re
+
+__all__ = [
+    "main", "Fail", "parallel", "map", "with_retry_spec", "retry", "timeout", "wait",
+    "promise", "Promise", "error_name",
+    # ASL comparison helpers
+    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
+    "StringGreaterThanEquals", "StringMatches",
+    "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
+    "NumericGreaterThanEquals",
+    "BooleanEquals",
+    "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
+    "TimestampLessThanEquals", "TimestampGreaterThanEquals",
+    "IsNull", "IsPresent", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp",
+]
+
+
+# --------------------------------------------------------------------------- entry, failure
+
+def main(fn):
+    """Mark the entry function of a workflow module. Returns ``fn`` itself."""
+    fn.__pysfn_main__ = True
+    return fn
+
+
+class Fail(Exception):
+    """``raise Fail(error, cause)`` ends the workflow with Error=error, Cause=cause.
+
+    In the compiled machine it is a Fail state; raised inside a callee, the Lambda
+    reports it with ``error`` as its error type.
+    """
+
+    def __init__(self, error: str, cause: str = ""):
+        super().__init__(error, cause)
+        self.error = error
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return self.cause
+
+
+def error_name(exc: BaseException) -> str:
+    """The error name Step Functions would report for ``exc``."""
+    if isinstance(exc, Fail):
+        return exc.error
+    return type(exc).__name__
+
+
+# --------------------------------------------------------------------------- concurrency
+
+def parallel(*branches):
+    """Run zero-argument functions and return their results in order (ASL: Parallel)."""
+    return [branch() for branch in branches]
+
+
+def map(fn, items, max_concurrency: int = 0, mode: str = "inline"):  # noqa: A001 - public API name
+    """``[fn(x) for x in items]`` (ASL: Map)."""
+    return [fn(item) for item in items]
+
+
+# --------------------------------------------------------------------------- retries
+
+def _matches(exc: BaseException, errors) -> bool:
+    """Does ``exc`` match a retry/catch error list (classes or ASL error names)?"""
+    for err in errors:
+        if isinstance(err, type) and isinstance(exc, err):
+            return True
+        if isinstance(err, str) and err in ("States.ALL", "States.TaskFailed", error_name(exc)):
+            return True
+    return False
+
+
+def _normalise_spec(spec):
+    """(errors, interval=1, max_attempts=3, backoff=2.0) with ASL's defaults."""
+    spec = tuple(spec)
+    if not 1 <= len(spec) <= 4:
+        raise TypeError("a retry spec is (errors, interval, max_attempts, backoff_rate)")
+    errors, interval, max_attempts, backoff = spec + (1, 3, 2.0)[len(spec) - 1:]
+    if isinstance(errors, (str, type)):
+        errors = [errors]
+    return list(errors), interval, max_attempts, backoff
+
+
+def with_retry_spec(fn, args, *specs):
+    """Call ``fn(*args)``, retrying as the ASL ``Retry`` field built from ``specs`` would.
+
+    Each spec is ``(errors, interval, max_attempts, backoff_rate)``; trailing fields may
+    be omitted. As in Step Functions, the first spec whose errors match decides, each
+    spec counts its own attempts, and time is not spent waiting.
+    """
+    if not isinstance(args, tuple):
+        args = (args,)
+    retriers = [_normalise_spec(s) for s in specs]
+    attempts = [0] * len(retriers)
+    while True:
+        try:
+            return fn(*args)
+        except Exception as exc:
+            for i, (errors, _interval, max_attempts, _backoff) in enumerate(retriers):
+                if _matches(exc, errors):
+                    if attempts[i] >= max_attempts:
+                        raise
+                    attempts[i] += 1
+                    break
+            else:
+                raise
+
+
+def retry(on=("States.ALL",), interval: float = 1, max_attempts: int = 3,
+          backoff_rate: float = 2.0, max_delay=None, jitter=None):
+    """Decorator for a callee: the compiled Tasks that call it get this ``Retry``.
+
+    Natively a no-op: it records the spec on the function and returns it unchanged.
+    """
+    spec = dict(on=on, interval=interval, max_attempts=max_attempts,
+                backoff_rate=backoff_rate, max_delay=max_delay, jitter=jitter)
+
+    def decorate(fn):
+        fn.__dict__.setdefault("__pysfn_retry__", []).insert(0, spec)
+        return fn
+    return decorate
+
+
+def timeout(seconds: int):
+    """Decorator for a callee: ``TimeoutSeconds`` on the Tasks that call it. Natively a no-op."""
+    def decorate(fn):
+        fn.__pysfn_timeout__ = seconds
+        return fn
+    return decorate
+
+
+def wait(seconds=None, until=None):
+    """A ``Wait`` state in the compiled machine; natively returns at once (time is skipped)."""
+    return None
+
+
+# --------------------------------------------------------------------------- promise chains
+
+class Promise:
+    """``promise(fn, *args).then(g).catch(handler).result()`` — see DESIGN.md §1."""
+
+    def __init__(self, fn, args, kwargs):
+        self._steps = [("call", fn, args, kwargs)]
+
+    def then(self, fn):
+        self._steps.append(("then", fn, None, None))
+        return self
+
+    def catch(self, error_or_handler, handler=None):
+        if handler is None:
+            self._steps.append(("catch", error_or_handler, None, None))
+        else:
+            errors = error_or_handler if isinstance(error_or_handler, (list, tuple)) else [error_or_handler]
+            self._steps.append(("catch", handler, list(errors), None))
+        return self
+
+    def result(self):
+        value, failure = None, None
+        for kind, fn, extra, kwargs in self._steps:
+            if kind == "catch":
+                if failure is not None and (extra is None or _matches(failure, extra)):
+                    value, failure = fn({"error": error_name(failure), "cause": str(failure)}), None
+                continue
+            if failure is not None:
+                continue
+            try:
+                value = fn(*extra, **kwargs) if kind == "call" else fn(value)
+            except Exception as exc:
+                failure = exc
+        if failure is not None:
+            raise failure
+        return value
+
+
+def promise(fn, *args, **kwargs) -> Promise:
+    return Promise(fn, args, kwargs)
+
+
+# --------------------------------------------------------------------------- ASL comparisons
+# Each helper has the meaning of the ASL comparison operator of the same name: a value of
+# the wrong type compares false rather than raising.
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _timestamp(v):
+    if not isinstance(v, str):
+        return None
+    try:
+        return _dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _strings(op):
+    return lambda a, b: isinstance(a, str) and isinstance(b, str) and op(a, b)
+
+
+def _numbers(op):
+    return lambda a, b: _is_num(a) and _is_num(b) and op(a, b)
+
+
+def _timestamps(op):
+    def compare(a, b):
+        ta, tb = _timestamp(a), _timestamp(b)
+        return ta is not None and tb is not None and op(ta, tb)
+    return compare
+
+
+StringEquals = _strings(lambda a, b: a == b)
+StringLessThan = _strings(lambda a, b: a < b)
+StringGreaterThan = _strings(lambda a, b: a > b)
+StringLessThanEquals = _strings(lambda a, b: a <= b)
+StringGreaterThanEquals = _strings(lambda a, b: a >= b)
+NumericEquals = _numbers(lambda a, b: a == b)
+NumericLessThan = _numbers(lambda a, b: a < b)
+NumericGreaterThan = _numbers(lambda a, b: a > b)
+NumericLessThanEquals = _numbers(lambda a, b: a <= b)
+NumericGreaterThanEquals = _numbers(lambda a, b: a >= b)
+TimestampEquals = _timestamps(lambda a, b: a == b)
+TimestampLessThan = _timestamps(lambda a, b: a < b)
+TimestampGreaterThan = _timestamps(lambda a, b: a > b)
+TimestampLessThanEquals = _timestamps(lambda a, b: a <= b)
+TimestampGreaterThanEquals = _timestamps(lambda a, b: a >= b)
+
+
+def BooleanEquals(a, b) -> bool:
+    return isinstance(a, bool) and isinstance(b, bool) and a == b
+
+
+def StringMatches(value, pattern) -> bool:
+    """ASL glob: ``*`` matches any run of characters, ``\\*`` a literal star."""
+    if not (isinstance(value, str) and isinstance(pattern, str)):
+        return False
+    parts = _re.split(r"(\\\\|\\\*|\*)", pattern)
+    regex = "".join(".*" if p == "*" else _re.escape(p[1:] if p in ("\\*", "\\\\") else p) for p in parts)
+    return _re.fullmatch(regex, value, _re.DOTALL) is not None
+
+
+def IsNull(value) -> bool:
+    return value is None
+
+
+def IsPresent(value) -> bool:
+    return True
+
+
+def IsString(value) -> bool:
+    return isinstance(value, str)
+
+
+def IsNumeric(value) -> bool:
+    return _is_num(value)
+
+
+def IsBoolean(value) -> bool:
+    return isinstance(value, bool)
+
+
+def IsTimestamp(value) -> bool:
+    return _timestamp(value) is not None
