@@ -1,0 +1,111 @@
+"""The pysfn compiler: a workflow module's source -> an ASL state machine.
+
+The pipeline, one module per stage::
+
+    source --parse--> ast --module.analyse_module--> ModuleInfo
+           --frontend.compile_entry--> ir.Workflow
+           --lower.Lowerer--> ASL dict --passes.optimise--> ASL dict
+           --asl.validator.check--> CompileResult
+
+Errors in user code are ``CompileError`` with located diagnostics; an ASL definition
+that fails the validator is a compiler bug and raises ``InternalCompilerError``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pysfn.compiler.diagnostics import CompileError, Diagnostic, Loc, Reporter
+
+DEFAULT_LAMBDA_ARN = "${DispatcherFunctionArn}"
+
+__all__ = ["compile_file", "compile_source", "CompileResult", "CompileError", "Diagnostic",
+           "InternalCompilerError", "DEFAULT_LAMBDA_ARN"]
+
+
+class InternalCompilerError(Exception):
+    """The compiler produced ASL that its own validator rejects: a bug in pysfn."""
+
+
+@dataclass
+class CompileResult:
+    definition: dict
+    callees: list[str]
+    module_name: str
+    source_path: Path
+    entry: str
+    local_modules: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def _file_error(path: str, message: str, hint: str | None = None) -> CompileError:
+    return CompileError([Diagnostic("error", Loc(path, 1, 1), message, hint)])
+
+
+def read_source(path: Path) -> str:
+    """The text of a workflow module, or a CompileError that says why it cannot be read."""
+    name = str(path)
+    if not path.exists():
+        raise _file_error(name, "no such file", "check the path of the workflow module")
+    if path.is_dir():
+        raise _file_error(name, "is a directory, not a Python file", "pass the workflow's .py file")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise _file_error(name, f"cannot read the file: {e.strerror}")
+    if b"\x00" in data:
+        raise _file_error(name, "is a binary file, not Python source", "pass the workflow's .py file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _file_error(name, f"is not UTF-8 text (byte {e.start})", "save the module as UTF-8")
+
+
+def parse(source: str, filename: str) -> ast.Module:
+    try:
+        return ast.parse(source, filename=filename)
+    except SyntaxError as e:
+        rep = Reporter(filename, source)
+        line, col = e.lineno or 1, e.offset or 1
+        raise CompileError([rep.diagnostic("error", Loc(filename, line, col),
+                                           f"syntax error: {e.msg}", "fix the Python syntax first")])
+
+
+def compile_source(source: str, filename: str, lambda_arn: str | None = None,
+                   entry: str | None = None) -> CompileResult:
+    from pysfn.compiler.frontend import compile_entry
+    from pysfn.compiler.lower import Lowerer
+    from pysfn.compiler.module import analyse_module, find_entry
+    from pysfn.compiler.passes import optimise
+
+    tree = parse(source, filename)
+    if not tree.body:
+        raise _file_error(filename, "is empty: there is no workflow to compile",
+                          "define a function decorated with @PSF.main")
+    reporter = Reporter(filename, source)
+    info = analyse_module(Path(filename), source, tree, reporter)
+    entry_fn = find_entry(info, entry)
+    workflow = compile_entry(info, entry_fn)
+    definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source.splitlines(), filename).workflow(workflow)
+    definition = optimise(definition)
+    _check(definition)
+    return CompileResult(definition=definition, callees=sorted(workflow.callees), module_name=info.name,
+                         source_path=Path(filename), entry=workflow.name, warnings=reporter.warnings)
+
+
+def compile_file(path, lambda_arn: str | None = None, entry: str | None = None) -> CompileResult:
+    path = Path(path)
+    result = compile_source(read_source(path), str(path), lambda_arn, entry)
+    from pysfn.packaging import find_local_modules
+    result.local_modules = find_local_modules(path)
+    return result
+
+
+def _check(definition: dict) -> None:
+    from pysfn.asl.validator import validate
+    problems = validate(definition)
+    if problems:
+        raise InternalCompilerError("pysfn generated invalid ASL (this is a bug in pysfn, please report it):\n  "
+                                    + "\n  ".join(problems))

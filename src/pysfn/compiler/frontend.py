@@ -1,0 +1,536 @@
+"""Front end: the entry function's Python ``ast`` -> the IR.
+
+A plain visitor in the style of pyflakes: one method per construct, each either
+building IR or raising a located diagnostic with a hint. Nothing here knows about
+states or JSONata; it only decides what the Python means.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pysfn.compiler import ir
+from pysfn.compiler.diagnostics import Loc
+from pysfn.compiler.errors import CATCH_ALL
+from pysfn.compiler.module import ModuleInfo
+from pysfn.compiler.scope import Scope
+
+ASL_TESTS = {
+    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
+    "StringGreaterThanEquals", "StringMatches", "NumericEquals", "NumericLessThan",
+    "NumericGreaterThan", "NumericLessThanEquals", "NumericGreaterThanEquals", "BooleanEquals",
+    "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan", "TimestampLessThanEquals",
+    "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsString", "IsNumeric", "IsBoolean",
+    "IsTimestamp",
+}
+UNARY_TESTS = {"IsNull", "IsPresent", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp"}
+COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+               ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in"}
+NOT_YET = "this construct is not supported by pysfn yet"
+# PSF APIs planned for later versions: a clear message rather than a wrong translation.
+PLANNED_APIS = {"map", "promise", "wait"}
+
+
+def assigned_names(body: list[ast.stmt]) -> list[str]:
+    """Names a function body binds, in order, without entering nested defs."""
+    names: list[str] = []
+
+    def bind(target: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                bind(elt)
+
+    def visit(stmts: list[ast.stmt]) -> None:
+        for node in stmts:
+            if isinstance(node, ast.Assign):
+                for t in node.targets:
+                    bind(t)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                bind(node.target)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                bind(node.target)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                names.append(node.name)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    visit(getattr(node, field, []) or [])
+    visit(body)
+    return list(dict.fromkeys(names))
+
+
+class FunctionCompiler:
+    """Compiles one function body (the entry, or a nested def run as a Parallel branch)."""
+
+    def __init__(self, info: ModuleInfo, scope: Scope, fn: ast.FunctionDef, callees: set[str]):
+        self.info = info
+        self.rep = info.reporter
+        self.scope = scope
+        self.fn = fn
+        self.callees = callees              # filled with every callee key used
+        self.nested: dict[str, ast.FunctionDef] = {}
+        self.exception_vars: set[str] = set()  # names bound by `except ... as e`
+        for name in assigned_names(fn.body):
+            scope.declare(name)
+
+    def loc(self, node: ast.AST) -> Loc:
+        return Loc.of(self.rep.file, node)
+
+    # ------------------------------------------------------------------ statements
+
+    def block(self, stmts: list[ast.stmt]) -> tuple[ir.Stmt, ...]:
+        out: list[ir.Stmt] = []
+        for node in stmts:
+            out.extend(self.stmt(node))
+        return tuple(out)
+
+    def stmt(self, node: ast.stmt) -> list[ir.Stmt]:
+        method = getattr(self, f"stmt_{type(node).__name__}", None)
+        if method is None:
+            raise self.unsupported_stmt(node)
+        return method(node)
+
+    def unsupported_stmt(self, node: ast.stmt):
+        kind = type(node).__name__
+        hints = {
+            "For": "loops come in a later version; move the loop into a callee for now",
+            "While": "loops come in a later version; move the loop into a callee for now",
+            "AugAssign": "write it as a callee call, or compute it inside a callee",
+            "Global": "a workflow's state lives in its local variables; pass values as arguments",
+            "Nonlocal": "a workflow's state lives in its local variables; pass values as arguments",
+            "With": "move the 'with' block into a callee",
+            "AsyncFunctionDef": "Step Functions has no coroutines; use PSF.parallel for concurrency",
+            "ClassDef": "define classes at module level",
+            "Delete": "rebind the variable instead",
+            "Import": "import at module level",
+            "ImportFrom": "import at module level",
+            "Assert": "raise PSF.Fail(...) under an if instead",
+            "Match": "use if/elif/else",
+        }
+        return self.rep.error(node, f"'{ast.unparse(node).splitlines()[0]}': {kind} statements are not "
+                              "supported in a workflow function yet",
+                              hints.get(kind, "move this code into a callee (a module-level function)"))
+
+    def stmt_Pass(self, node: ast.Pass) -> list[ir.Stmt]:
+        return []
+
+    def stmt_FunctionDef(self, node: ast.FunctionDef) -> list[ir.Stmt]:
+        self.nested[node.name] = node  # a Parallel branch; compiled where it is used
+        return []
+
+    def stmt_Expr(self, node: ast.Expr) -> list[ir.Stmt]:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return []  # a docstring or string comment
+        if not isinstance(node.value, ast.Call):
+            raise self.rep.error(node, "this expression statement has no effect",
+                                 "only calls of callees, PSF.parallel and PSF.with_retry_spec "
+                                 "can stand alone")
+        return [ir.Effect(self.call(node.value), self.loc(node))]
+
+    def stmt_Assign(self, node: ast.Assign) -> list[ir.Stmt]:
+        if len(node.targets) != 1:
+            raise self.rep.error(node, "chained assignment is not supported", "assign one target per line")
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            targets = (self.scope.lookup(target.id),)
+        elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+            targets = tuple(self.scope.lookup(e.id) for e in target.elts)
+            value = node.value
+            if not (isinstance(value, ast.Call) and self.info.psf_attr(value.func) == "parallel"):
+                raise self.rep.error(target, "tuple unpacking is only supported for PSF.parallel(...) results",
+                                     "assign the result to one variable and subscript it: r = f(); a = r[0]")
+            call = self.call(value)
+            if len(call.branches) != len(targets):
+                raise self.rep.error(target, f"cannot unpack {len(call.branches)} branch results "
+                                     f"into {len(targets)} names", "use as many names as branches")
+            return [ir.Assign(targets, call, self.loc(node), unpack=True)]
+        else:
+            raise self.rep.error(target, "only a plain name can be assigned to here",
+                                 "assign to a local variable: x = ...")
+        if isinstance(node.value, ast.Call) and self.is_call_of_callee_or_api(node.value):
+            return [ir.Assign(targets, self.call(node.value), self.loc(node))]
+        return [ir.Assign(targets, self.expr(node.value), self.loc(node))]
+
+    def stmt_If(self, node: ast.If) -> list[ir.Stmt]:
+        tests = [(self.condition(node.test), self.block(node.body))]
+        orelse = node.orelse
+        while len(orelse) == 1 and isinstance(orelse[0], ast.If):  # elif: same Choice
+            tests.append((self.condition(orelse[0].test), self.block(orelse[0].body)))
+            orelse = orelse[0].orelse
+        return [ir.If(tuple(tests), self.block(orelse), self.loc(node))]
+
+    def stmt_Try(self, node: ast.Try) -> list[ir.Stmt]:
+        if node.finalbody:
+            raise self.rep.error(node.finalbody[0], "'finally' is not supported yet",
+                                 "repeat the clean-up at the end of the try body and of each handler")
+        if node.orelse:
+            raise self.rep.error(node.orelse[0], "'try ... else' is not supported yet",
+                                 "move the else block to the end of the try body")
+        handlers = []
+        for h in node.handlers:
+            errors = self.error_set(h)
+            var = None
+            if h.name:
+                var = self.scope.lookup(h.name)
+                self.exception_vars.add(h.name)
+            handlers.append(ir.Handler(errors, var, self.block(h.body), self.loc(h)))
+        return [ir.Try(self.block(node.body), tuple(handlers), self.loc(node))]
+
+    def stmt_Raise(self, node: ast.Raise) -> list[ir.Stmt]:
+        exc = node.exc
+        if exc is None:
+            raise self.rep.error(node, "a bare 'raise' is not supported yet",
+                                 "raise PSF.Fail(error, cause) or a named exception")
+        if node.cause is not None:
+            raise self.rep.error(node.cause, "'raise ... from ...' is not supported",
+                                 "raise the new exception without 'from'")
+        call = exc if isinstance(exc, ast.Call) else None
+        func = call.func if call else exc
+        if self.info.psf_attr(func) == "Fail":
+            if call is None or call.keywords and any(k.arg not in ("error", "cause") for k in call.keywords):
+                raise self.rep.error(exc, "PSF.Fail takes (error, cause)", "raise PSF.Fail(\"ErrorName\", \"why\")")
+            args = list(call.args) + [k.value for k in sorted(call.keywords, key=lambda k: k.arg != "error")]
+            if not 1 <= len(args) <= 2:
+                raise self.rep.error(exc, "PSF.Fail takes (error, cause)", "raise PSF.Fail(\"ErrorName\", \"why\")")
+            error = self.expr(args[0])
+            if isinstance(error, ir.Const) and not isinstance(error.value, str):
+                raise self.rep.error(args[0], "the error of PSF.Fail must be a string",
+                                     "name the error: PSF.Fail(\"OrderRejected\", cause)")
+            cause = self.expr(args[1]) if len(args) > 1 else ir.Const("", self.loc(exc))
+            if isinstance(cause, ir.Const) and not isinstance(cause.value, str):
+                raise self.rep.error(args[1], "the cause of PSF.Fail must be a string",
+                                     "pass a message: PSF.Fail(\"OrderRejected\", \"why it failed\")")
+            return [ir.Raise("Fail", error, cause, self.loc(node))]
+        name = func.id if isinstance(func, ast.Name) else None
+        if name is None or not self.info.exceptions.is_exception(name):
+            raise self.rep.error(exc, f"cannot raise '{ast.unparse(exc)}': not a known exception class",
+                                 "raise PSF.Fail(error, cause), a builtin exception, or a class of "
+                                 "this module that derives from Exception")
+        if call and (call.keywords or len(call.args) > 1):
+            raise self.rep.error(exc, "an exception raised by the workflow takes at most one argument, its message",
+                                 f"raise {name}(\"message\")")
+        message = self.expr(call.args[0]) if call and call.args else ir.Const("", self.loc(exc))
+        if isinstance(message, ir.Const) and not isinstance(message.value, str):
+            message = ir.Const(str(message.value), message.loc)
+        return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
+
+    def stmt_Return(self, node: ast.Return) -> list[ir.Stmt]:
+        value = node.value
+        if value is None:
+            return [ir.Return(None, self.loc(node))]
+        if isinstance(value, ast.Call) and self.is_call_of_callee_or_api(value):
+            return [ir.Return(self.call(value), self.loc(node))]  # the call's state ends the machine
+        return [ir.Return(self.expr(value), self.loc(node))]
+
+    def error_set(self, handler: ast.ExceptHandler) -> ir.ErrorSet:
+        if handler.type is None:
+            return ir.ErrorSet((), catch_all=True)
+        elts = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        names: set[str] = set()
+        catch_all = False
+        for elt in elts:
+            name = elt.id if isinstance(elt, ast.Name) else None
+            if self.info.psf_attr(elt) == "Fail":
+                raise self.rep.error(elt, "PSF.Fail cannot be caught by class: its error name is only known at run time",
+                                     "catch the exception the callee raises, or Exception")
+            if name is None or not self.info.exceptions.is_exception(name):
+                raise self.rep.error(elt, f"'{ast.unparse(elt)}' is not a known exception class",
+                                     "catch a builtin exception or a class of this module (or a local module "
+                                     "it imports) that derives from Exception")
+            if name in CATCH_ALL:
+                catch_all = True
+            names.update(self.info.exceptions.subclass_closure(name))
+        return ir.ErrorSet(tuple(sorted(names)), catch_all)
+
+    # ------------------------------------------------------------------ calls (become states)
+
+    def is_call_of_callee_or_api(self, call: ast.Call) -> bool:
+        return self.callee_of(call.func) is not None or self.info.psf_attr(call.func) is not None
+
+    def callee_of(self, func: ast.expr):
+        if isinstance(func, ast.Name):
+            if self.scope.lookup(func.id) is not None:
+                return None
+            return self.info.callees.get(func.id)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in self.info.local_modules:
+            return self.info.local_modules[func.value.id].get(func.attr)
+        return None
+
+    def call(self, node: ast.Call) -> ir.Call:
+        api = self.info.psf_attr(node.func)
+        if api == "parallel":
+            return self.parallel(node)
+        if api == "with_retry_spec":
+            return self.with_retry_spec(node)
+        if api in PLANNED_APIS:
+            raise self.rep.error(node, f"PSF.{api} is not supported yet", "call a callee instead for now")
+        if api is not None:
+            raise self.rep.error(node, f"PSF.{api} cannot be used as a statement here",
+                                 "PSF.main is a decorator, PSF.Fail is raised, the comparison helpers "
+                                 "go in conditions")
+        return self.callee_call(node, ())
+
+    def callee_call(self, node: ast.Call, retriers: tuple[ir.Retrier, ...],
+                    args: list[ast.expr] | None = None, keywords: list[ast.keyword] | None = None) -> ir.CalleeCall:
+        callee = self.callee_of(node.func)
+        args = node.args if args is None else args
+        keywords = node.keywords if keywords is None else keywords
+        if callee is None:
+            name = ast.unparse(node.func)
+            if isinstance(node.func, ast.Name) and node.func.id in self.nested:
+                raise self.rep.error(node, f"'{name}' is a nested function: it can only run as a branch of "
+                                     "PSF.parallel", f"PSF.parallel({name}) or move it to module level")
+            if isinstance(node.func, ast.Name) and node.func.id == self.fn.name:
+                raise self.rep.error(node, "a workflow cannot call itself", "use a loop in a callee instead")
+            raise self.rep.error(node.func, f"'{name}' is not a callee of this workflow",
+                                 "callees are functions defined at the top level of this module or of a "
+                                 "local module it imports; builtins and library calls belong inside a callee")
+        if callee.key == self.fn.name and callee.node is self.fn:
+            raise self.rep.error(node, "a workflow cannot call its own entry function",
+                                 "move the repeated work into a callee")
+        for a in args:
+            if isinstance(a, ast.Starred):
+                raise self.rep.error(a, "*args in a callee call is not supported", "pass the arguments one by one")
+        for k in keywords:
+            if k.arg is None:
+                raise self.rep.error(k.value, "**kwargs in a callee call is not supported",
+                                     "pass the keyword arguments one by one")
+        if callee.node is not None:
+            self.check_arguments(node, callee.node, len(args), [k.arg for k in keywords])
+        self.callees.add(callee.key)
+        return ir.CalleeCall(callee.key, tuple(self.expr(a) for a in args),
+                             tuple((k.arg, self.expr(k.value)) for k in keywords), retriers, self.loc(node))
+
+    def check_arguments(self, node: ast.Call, fn: ast.FunctionDef, n_positional: int, keywords: list[str]) -> None:
+        a = fn.args
+        positional = [p.arg for p in a.posonlyargs + a.args]
+        if n_positional > len(positional) and a.vararg is None:
+            raise self.rep.error(node, f"{fn.name}() takes {len(positional)} positional arguments "
+                                 f"but {n_positional} were given", f"see 'def {fn.name}' at line {fn.lineno}")
+        bound = set(positional[:n_positional])
+        for kw in keywords:
+            if kw in bound:
+                raise self.rep.error(node, f"{fn.name}() got multiple values for argument '{kw}'",
+                                     "pass each argument once")
+            if kw not in positional[len(a.posonlyargs):] + [p.arg for p in a.kwonlyargs] and a.kwarg is None:
+                raise self.rep.error(node, f"{fn.name}() got an unexpected keyword argument '{kw}'",
+                                     f"its parameters are: {', '.join(positional + [p.arg for p in a.kwonlyargs])}")
+            bound.add(kw)
+        required = positional[:len(positional) - len(a.defaults)]
+        required += [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
+        missing = [p for p in required if p not in bound]
+        if missing:
+            raise self.rep.error(node, f"{fn.name}() is missing required arguments: {', '.join(missing)}",
+                                 f"see 'def {fn.name}' at line {fn.lineno}")
+
+    def parallel(self, node: ast.Call) -> ir.ParallelCall:
+        if node.keywords or not node.args:
+            raise self.rep.error(node, "PSF.parallel takes one or more nested functions",
+                                 "def a(): ...; def b(): ...; results = PSF.parallel(a, b)")
+        branches = []
+        for arg in node.args:
+            fn = self.nested.get(arg.id) if isinstance(arg, ast.Name) else None
+            if fn is None:
+                raise self.rep.error(arg, f"'{ast.unparse(arg)}' is not a nested function defined above "
+                                     "in this workflow", "define the branch with 'def' inside the workflow "
+                                     "function, before the PSF.parallel call")
+            a = fn.args
+            if a.args or a.posonlyargs or a.kwonlyargs or a.vararg or a.kwarg:
+                raise self.rep.error(fn, f"parallel branch '{fn.name}' must take no arguments",
+                                     "read the values it needs from the enclosing function's variables")
+            if fn.decorator_list:
+                raise self.rep.error(fn.decorator_list[0], "a parallel branch cannot be decorated",
+                                     "remove the decorator")
+            inner = FunctionCompiler(self.info, self.scope.child(fn.name), fn, self.callees)
+            branches.append(ir.Branch(fn.name, inner.block(fn.body), self.loc(fn)))
+        return ir.ParallelCall(tuple(branches), self.loc(node))
+
+    def with_retry_spec(self, node: ast.Call) -> ir.CalleeCall:
+        if node.keywords or len(node.args) < 2:
+            raise self.rep.error(node, "PSF.with_retry_spec takes (fn, (args...), (errors, interval, "
+                                 "max_attempts, backoff_rate), ...)",
+                                 "PSF.with_retry_spec(fetch, (url,), ([TimeoutError], 2, 3, 2.0))")
+        fn, args_node, *specs = node.args
+        args = list(args_node.elts) if isinstance(args_node, ast.Tuple) else [args_node]
+        retriers = tuple(self.retrier(spec) for spec in specs)
+        for r in retriers[:-1]:
+            if r.errors == ("States.ALL",):
+                raise self.rep.error(node, "a retry spec that catches everything must come last",
+                                     "move the spec with Exception / 'States.ALL' to the end")
+        fake = ast.Call(func=fn, args=args, keywords=[])
+        ast.copy_location(fake, node)
+        return self.callee_call(fake, retriers)
+
+    def retrier(self, spec: ast.expr) -> ir.Retrier:
+        elts = spec.elts if isinstance(spec, ast.Tuple) else [spec]
+        if not 1 <= len(elts) <= 4:
+            raise self.rep.error(spec, "a retry spec is (errors, interval, max_attempts, backoff_rate)",
+                                 "([TimeoutError], 2, 3, 2.0); trailing fields may be omitted")
+        errors_node = elts[0]
+        error_elts = errors_node.elts if isinstance(errors_node, (ast.List, ast.Tuple)) else [errors_node]
+        names: set[str] = set()
+        for e in error_elts:
+            if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                names.add(e.value)
+            elif isinstance(e, ast.Name) and self.info.exceptions.is_exception(e.id):
+                if e.id in CATCH_ALL:
+                    names.add("States.ALL")
+                else:
+                    names.update(self.info.exceptions.subclass_closure(e.id))
+            else:
+                raise self.rep.error(e, f"'{ast.unparse(e)}' is not an exception class or error name",
+                                     "list exception classes or ASL error names such as 'States.Timeout'")
+        if "States.ALL" in names:
+            names = {"States.ALL"}
+        numbers = []
+        for e, (label, kind, low) in zip(elts[1:], [("interval", int, 1), ("max_attempts", int, 0),
+                                                    ("backoff_rate", float, 1)]):
+            try:
+                value = ast.literal_eval(e)
+            except ValueError:
+                value = None
+            if not isinstance(value, (int, float)) or isinstance(value, bool) \
+                    or (kind is int and not isinstance(value, int)) or value < low:
+                raise self.rep.error(e, f"{label} must be {'an integer' if kind is int else 'a number'} >= {low}",
+                                     "retry specs are constants: (errors, interval, max_attempts, backoff_rate)")
+            numbers.append(value)
+        return ir.Retrier(tuple(sorted(names)), *numbers)
+
+    # ------------------------------------------------------------------ expressions (become JSONata)
+
+    def condition(self, node: ast.expr) -> ir.Expr:
+        return self.expr(node, in_condition=True)
+
+    def expr(self, node: ast.expr, in_condition: bool = False) -> ir.Expr:
+        loc = self.loc(node)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (str, int, float, bool)) or node.value is None:
+                return ir.Const(node.value, loc)
+            raise self.rep.error(node, f"a {type(node.value).__name__} literal is not a JSON value",
+                                 "values in a workflow are JSON: str, int, float, bool, None, list, dict")
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.slice, ast.Slice):
+                raise self.rep.error(node, "slices are not supported yet", "slice inside a callee")
+            return ir.Subscript(self.expr(node.value), self.expr(node.slice), loc)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                raise self.rep.error(node, "starred items are not supported", "list the items one by one")
+            return ir.ListOf(tuple(self.expr(e) for e in node.elts), loc)
+        if isinstance(node, ast.Dict):
+            keys = []
+            for k in node.keys:
+                if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                    raise self.rep.error(k or node, "dict keys must be string literals (JSON objects have "
+                                         "string keys)", "write {\"key\": value}")
+                keys.append(k.value)
+            return ir.DictOf(tuple(keys), tuple(self.expr(v) for v in node.values), loc)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
+                and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float):
+            return ir.Const(-node.operand.value, loc)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return ir.Not(self.expr(node.operand, in_condition=True), loc)
+        if isinstance(node, ast.BoolOp):
+            values = tuple(self.expr(v, in_condition) for v in node.values)
+            if not in_condition and not all(isinstance(v, ir.BOOLEAN_EXPRS) for v in values):
+                raise self.rep.error(node, "'and'/'or' returning an operand is not supported yet outside "
+                                     "conditions", "use it in an if condition, or compute it in a callee")
+            return ir.BoolOp("and" if isinstance(node.op, ast.And) else "or", values, loc)
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.Call):
+            return self.call_expr(node)
+        raise self.rep.error(node, f"'{ast.unparse(node)}': this expression is not supported in a workflow "
+                             "function yet", "compute it inside a callee and assign the callee's result")
+
+    def name(self, node: ast.Name) -> ir.Expr:
+        var = self.scope.lookup(node.id)
+        if var is not None:
+            if node.id in self.exception_vars:
+                raise self.rep.error(node, f"the exception '{node.id}' can only be used as str({node.id})",
+                                     f"pass str({node.id}) for its message")
+            return ir.Var(var, self.loc(node))
+        if node.id in self.info.constants:
+            return ir.Const(self.info.constants[node.id], self.loc(node))
+        if node.id in self.info.callees or node.id in self.nested:
+            raise self.rep.error(node, f"'{node.id}' is a function; functions are not values in a workflow",
+                                 f"call it: {node.id}(...)")
+        raise self.rep.error(node, f"name '{node.id}' is not defined in the workflow",
+                             "use a parameter, a variable assigned in the function, or a module-level "
+                             "constant (NAME = literal)")
+
+    def compare(self, node: ast.Compare) -> ir.Expr:
+        parts = []
+        left = node.left
+        for op, right in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                if not (isinstance(right, ast.Constant) and right.value is None):
+                    raise self.rep.error(node, "'is' is only supported as 'is None' / 'is not None'",
+                                         "compare values with ==")
+                parts.append(ir.Compare("is" if isinstance(op, ast.Is) else "is not",
+                                        self.expr(left), ir.Const(None, self.loc(right)), self.loc(node)))
+            else:
+                parts.append(ir.Compare(COMPARE_OPS[type(op)], self.expr(left), self.expr(right), self.loc(node)))
+            left = right
+        return parts[0] if len(parts) == 1 else ir.BoolOp("and", tuple(parts), self.loc(node))
+
+    def call_expr(self, node: ast.Call) -> ir.Expr:
+        api = self.info.psf_attr(node.func)
+        if api in ASL_TESTS:
+            arity = 1 if api in UNARY_TESTS else 2
+            if node.keywords or len(node.args) != arity:
+                raise self.rep.error(node, f"PSF.{api} takes {arity} argument{'s' if arity > 1 else ''}",
+                                     f"PSF.{api}({', '.join(['value', 'other'][:arity])})")
+            return ir.AslTest(api, tuple(self.expr(a) for a in node.args), self.loc(node))
+        if isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1 \
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in self.exception_vars:
+            return ir.ErrorMessage(self.scope.lookup(node.args[0].id), self.loc(node))
+        if self.is_call_of_callee_or_api(node):
+            raise self.rep.error(node, "a callee call must be the whole right-hand side of an assignment "
+                                 "or a statement of its own", "assign it first: value = "
+                                 + ast.unparse(node))
+        raise self.rep.error(node, f"'{ast.unparse(node.func)}(...)' cannot be evaluated by the state machine yet",
+                             "call it inside a callee and assign the callee's result")
+
+
+def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
+    """The entry function as an IR workflow."""
+    rep = info.reporter
+    a = fn.args
+    if a.vararg or a.kwarg or a.posonlyargs:
+        bad = a.vararg or a.kwarg or a.posonlyargs[0]
+        raise rep.error(bad, "the entry's parameters are the keys of the execution input object",
+                        "use named parameters (with defaults for optional keys), no *args/**kwargs/'/'")
+    for decorator in fn.decorator_list:
+        if info.psf_attr(decorator) != "main":
+            raise rep.error(decorator, "the entry function can only be decorated with @PSF.main",
+                            "remove the other decorators")
+    taken: set[str] = set()
+    scope = Scope(taken)
+    callees: set[str] = set()
+    params = []
+    plain = a.args + a.kwonlyargs
+    defaults = [None] * (len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
+    for p, d in zip(plain, defaults):
+        default = None
+        if d is not None:
+            try:
+                value = ast.literal_eval(d)
+            except ValueError:
+                raise rep.error(d, "a parameter default must be a literal", "use a JSON literal: 0, \"\", None, [], {}")
+            if isinstance(value, tuple):
+                value = list(value)
+            default = ir.Const(value, Loc.of(rep.file, d))
+        params.append((p, default))
+    for p, _ in params:
+        scope.declare(p.arg)
+    compiler = FunctionCompiler(info, scope, fn, callees)
+    body = compiler.block(fn.body)
+    return ir.Workflow(
+        name=fn.name,
+        params=tuple(ir.Param(p.arg, scope.lookup(p.arg), d, Loc.of(rep.file, p)) for p, d in params),
+        body=body, loc=Loc.of(rep.file, fn), callees=callees)
+

@@ -1,0 +1,235 @@
+"""The intermediate representation: what the front end makes of a workflow function.
+
+The IR is a small structured tree, close to Python but with every name resolved: a
+variable is a Step Functions variable (already renamed where ASL needs it), a call is a
+call of a known callee, an exception is the set of ASL error names that matches it.
+The back end (``lower``) turns it into states; ``jsonata`` turns its expressions into
+JSONata text. Every node carries the ``Loc`` it came from, so states can be traced back
+to source lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from pysfn.compiler.diagnostics import Loc
+
+
+# --------------------------------------------------------------------------- expressions
+
+@dataclass(frozen=True)
+class Const:
+    """A JSON literal (None, bool, int, float, str, and lists/dicts of them)."""
+    value: Any
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Var:
+    """A Step Functions variable (a Python local or parameter), by its ASL name."""
+    name: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Subscript:
+    """``value[index]`` with Python's meaning: dict key, list index, string index."""
+    value: "Expr"
+    index: "Expr"
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ListOf:
+    items: tuple["Expr", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class DictOf:
+    keys: tuple[str, ...]
+    values: tuple["Expr", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Compare:
+    """A binary comparison; ``op`` is one of == != < <= > >= in, not in, is, is not."""
+    op: str
+    left: "Expr"
+    right: "Expr"
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    """``and`` / ``or`` over two or more operands."""
+    op: str
+    values: tuple["Expr", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: "Expr"
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class AslTest:
+    """``PSF.StringEquals(a, b)`` and the other ASL comparison helpers."""
+    name: str
+    args: tuple["Expr", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ErrorMessage:
+    """``str(e)`` of an exception bound by ``except ... as e``."""
+    var: str
+    loc: Loc
+
+
+Expr = Union[Const, Var, Subscript, ListOf, DictOf, Compare, BoolOp, Not, AslTest, ErrorMessage]
+
+# Expressions whose value is always a bool (so a condition needs no truthiness test).
+BOOLEAN_EXPRS = (Compare, BoolOp, Not, AslTest)
+
+
+# --------------------------------------------------------------------------- calls
+
+@dataclass(frozen=True)
+class Retrier:
+    """One ASL retrier: error names (already expanded to subclasses) and back-off."""
+    errors: tuple[str, ...]
+    interval: int = 1
+    max_attempts: int = 3
+    backoff_rate: float = 2.0
+
+
+@dataclass(frozen=True)
+class CalleeCall:
+    """A call of a callee: one Task state invoking the dispatcher Lambda."""
+    callee: str
+    args: tuple[Expr, ...]
+    kwargs: tuple[tuple[str, Expr], ...]
+    retriers: tuple[Retrier, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A zero-argument nested def run as one branch of a Parallel state."""
+    name: str
+    body: tuple["Stmt", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ParallelCall:
+    branches: tuple[Branch, ...]
+    loc: Loc
+
+
+Call = Union[CalleeCall, ParallelCall]
+
+
+# --------------------------------------------------------------------------- statements
+
+@dataclass(frozen=True)
+class Assign:
+    """``x = call`` or, with several targets, ``a, b = call`` (unpacking)."""
+    targets: tuple[str, ...]
+    value: Call
+    loc: Loc
+    unpack: bool = False
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A call made for its side effect only."""
+    value: Call
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class If:
+    """``if/elif/.../else``: one Choice state with a rule per test."""
+    tests: tuple[tuple[Expr, tuple["Stmt", ...]], ...]
+    orelse: tuple["Stmt", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ErrorSet:
+    """What an ``except`` clause catches, as ASL error names.
+
+    ``names`` is the subclass closure of the caught classes; ``catch_all`` is set for
+    ``Exception``/``BaseException`` (ASL's ``States.ALL``: a callee may raise classes the
+    compiler cannot see).
+    """
+    names: tuple[str, ...]
+    catch_all: bool = False
+
+    def matches(self, class_name: str) -> bool:
+        return self.catch_all or class_name in self.names
+
+
+@dataclass(frozen=True)
+class Handler:
+    errors: ErrorSet
+    var: str | None
+    body: tuple["Stmt", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Try:
+    body: tuple["Stmt", ...]
+    handlers: tuple[Handler, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Raise:
+    """``raise PSF.Fail(error, cause)`` or ``raise SomeError(msg)``.
+
+    ``class_name`` is the Python class raised ("Fail" for PSF.Fail), which decides
+    statically which enclosing ``except`` catches it.
+    """
+    class_name: str
+    error: Expr
+    cause: Expr
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Return:
+    """``return``; the value may be a call, whose state then ends the machine itself."""
+    value: "Expr | Call | None"
+    loc: Loc
+
+
+Stmt = Union[Assign, Effect, If, Try, Raise, Return]
+
+
+# --------------------------------------------------------------------------- the whole function
+
+@dataclass(frozen=True)
+class Param:
+    """An entry parameter: the key of the execution input it is read from."""
+    name: str          # the Python name = the input key
+    var: str           # the ASL variable it is assigned to
+    default: Const | None
+    loc: Loc
+
+
+@dataclass
+class Workflow:
+    """A compiled entry function: parameters, body, and what the package must contain."""
+    name: str
+    params: tuple[Param, ...]
+    body: tuple[Stmt, ...]
+    loc: Loc
+    callees: set[str] = field(default_factory=set)

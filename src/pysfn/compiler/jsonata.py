@@ -1,0 +1,242 @@
+"""JSONata generator: IR expressions -> JSONata text with exactly Python's meaning.
+
+Two outputs, like a SQL generator with two dialects:
+
+* ``expression(e)`` — one JSONata expression, for Choice conditions and computed values;
+* ``template(e)`` — a JSON value whose strings may be ``{% expr %}``, for ``Arguments``,
+  ``Output`` and ``Assign``. Templates keep lists and dicts as JSON structure, which sidesteps
+  JSONata's array constructor flattening (``[$a, 1]`` with ``$a = [2]`` is ``[2, 1]``, not
+  ``[[2], 1]``) and keeps the definition readable.
+
+Python's meaning is kept where JSONata differs: subscripts check the container's type and
+fail instead of mapping over arrays; truthiness is Python's (``[]``, ``{}``, ``""``, ``0``,
+``None`` are false); ``in`` is membership in a list, key in a dict, substring in a str.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pysfn.compiler import ir
+from pysfn.compiler.scope import TEMP_PREFIX
+
+T = "$" + TEMP_PREFIX  # block-local JSONata names of generated code; user variables never use it
+
+
+def wrap(text: str) -> str:
+    return "{% " + text + " %}"
+
+
+def literal(value) -> str:
+    """A JSON value written as a JSONata literal (JSON is valid JSONata for literals)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+# --------------------------------------------------------------------------- templates
+
+def template(e: ir.Expr):
+    """``e`` as a JSON value for Arguments/Output/Assign; nested strings may be ``{% %}``."""
+    if isinstance(e, ir.Const):
+        return const_template(e.value)
+    if isinstance(e, ir.ListOf):
+        return [template(item) for item in e.items]
+    if isinstance(e, ir.DictOf):
+        return {k: template(v) for k, v in zip(e.keys, e.values)}
+    return wrap(expression(e))
+
+
+def const_template(value):
+    if isinstance(value, str) and value.lstrip().startswith("{%") and value.rstrip().endswith("%}"):
+        return wrap(literal(value))  # would otherwise be read as an expression
+    if isinstance(value, list):
+        return [const_template(v) for v in value]
+    if isinstance(value, dict):
+        return {k: const_template(v) for k, v in value.items()}
+    return value
+
+
+# --------------------------------------------------------------------------- expressions
+
+def expression(e: ir.Expr) -> str:
+    method = _GENERATORS.get(type(e))
+    if method is None:  # the front end only builds the nodes above
+        raise TypeError(f"no JSONata form for {type(e).__name__}")
+    return method(e)
+
+
+def _const(e: ir.Const) -> str:
+    return literal(e.value)  # nested literal arrays keep their shape: only computed items flatten
+
+
+def _var(e: ir.Var) -> str:
+    return "$" + e.name
+
+
+def _list_of(items: list[str], maybe_array: list[bool]) -> str:
+    """A JSONata array whose items are never flattened into it."""
+    if not items:
+        return "[]"
+    if not any(maybe_array):
+        return "[" + ", ".join(items) + "]"
+    # [x] flattens an array x; [[x]] does not flatten twice. Box each item in a one-element
+    # array chosen by its run-time type, then concatenate the boxes.
+    boxes = [f"({T}v := {item}; $type({T}v) = 'array' ? [[{T}v]] : [{T}v])" if arr else f"[{item}]"
+             for item, arr in zip(items, maybe_array)]
+    out = boxes[0]
+    for box in boxes[1:]:
+        out = f"$append({out}, {box})"
+    return out
+
+
+def _may_be_array(e: ir.Expr) -> bool:
+    if isinstance(e, ir.Const):
+        return isinstance(e.value, list)
+    return not isinstance(e, (ir.DictOf, ir.ErrorMessage) + ir.BOOLEAN_EXPRS)
+
+
+def _list(e: ir.ListOf) -> str:
+    return _list_of([expression(i) for i in e.items], [_may_be_array(i) for i in e.items])
+
+
+def _dict(e: ir.DictOf) -> str:
+    return "{" + ", ".join(f"{literal(k)}: {expression(v)}" for k, v in zip(e.keys, e.values)) + "}"
+
+
+def _subscript(e: ir.Subscript) -> str:
+    """``b[i]`` with Python's meaning; a failed lookup raises (the message names the Python error).
+
+    JSONata alone would map ``$b.k`` over an array and give *undefined* for a missing key;
+    here the container's type picks dict-key, list-index or str-index semantics, and
+    anything else fails rather than returning a different value.
+    """
+    b = f"{T}b"
+    index = e.index
+    if isinstance(index, ir.Const):
+        i, bind = literal(index.value), ""
+    else:
+        i, bind = f"{T}i", f"{T}i := {expression(index)}; "
+    key_error = (f"$error({literal('KeyError: ' + repr(index.value))})" if isinstance(index, ir.Const)
+                 else f"$error('KeyError: ' & $string({i}))")
+    by_key = f"$type({b}) = 'object' ? ($exists($lookup({b}, {i})) ? $lookup({b}, {i}) : {key_error})"
+
+    def by_position(kind: str, count: str, pick: str) -> str:
+        in_range = f"{i} = $floor({i}) and {i} >= -{count}({b}) and {i} < {count}({b})"
+        return (f"$type({b}) = '{kind}' ? ({in_range} ? {pick} "
+                f": $error('IndexError: {'list' if kind == 'array' else 'string'} index out of range'))")
+    by_index = by_position("array", "$count", f"{b}[{i}]")
+    by_char = by_position("string", "$length", f"$substring({b}, {i}, 1)")
+    if isinstance(index, ir.Const) and isinstance(index.value, str):
+        cases = [by_key]
+    elif isinstance(index, ir.Const) and type(index.value) is int:
+        cases = [by_index, by_char]
+    elif isinstance(index, ir.Const):
+        cases = []
+    else:
+        cases = [f"$type({i}) = 'string' and " + by_key,
+                 f"$type({i}) = 'number' and " + by_index, f"$type({i}) = 'number' and " + by_char]
+    fallback = f"$error('TypeError: ' & $type({b}) & ' cannot be subscripted by ' & $type({i}))"
+    return f"({b} := {expression(e.value)}; {bind}" + " : ".join(cases + [fallback]) + ")"
+
+
+def truthy(e: ir.Expr) -> str:
+    """Python's ``bool(e)`` for a JSON value."""
+    if isinstance(e, ir.BOOLEAN_EXPRS):
+        return expression(e)
+    if isinstance(e, ir.Const):
+        return "true" if e.value else "false"
+    v = f"{T}t"
+    return (f"({v} := {expression(e)}; $type({v}) = 'boolean' ? {v} : $type({v}) = 'number' ? {v} != 0 "
+            f": $type({v}) = 'string' ? {v} != '' : $type({v}) = 'array' ? $count({v}) > 0 "
+            f": $type({v}) = 'object' ? $count($keys({v})) > 0 : false)")
+
+
+def _compare(e: ir.Compare) -> str:
+    left, right = expression(e.left), expression(e.right)
+    if e.op in ("is", "is not"):
+        return f"$type({left}) {'=' if e.op == 'is' else '!='} 'null'"
+    if e.op in ("in", "not in"):
+        x, c = f"{T}x", f"{T}c"
+        test = (f"({x} := {left}; {c} := {right}; $type({c}) = 'string' ? $contains({c}, {x}) "
+                f": $type({c}) = 'object' ? {x} in $keys({c}) : $type({c}) = 'array' ? {x} in {c} "
+                f": $error('TypeError: argument of type ' & $type({c}) & ' is not iterable'))")
+        return test if e.op == "in" else f"$not({test})"
+    op = {"==": "=", "!=": "!="}.get(e.op, e.op)
+    return f"({left} {op} {right})"
+
+
+def _bool_op(e: ir.BoolOp) -> str:
+    return "(" + f" {e.op} ".join(truthy(v) for v in e.values) + ")"
+
+
+def _not(e: ir.Not) -> str:
+    return f"$not({truthy(e.operand)})"
+
+
+_TIMESTAMP = "$toMillis({})"
+
+
+def _asl_test(e: ir.AslTest) -> str:
+    args = [expression(a) for a in e.args]
+    name = e.name
+    if name in ("IsNull", "IsPresent", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp"):
+        (a,) = args
+        return {
+            "IsNull": f"$type({a}) = 'null'",
+            "IsPresent": f"$exists({a})",
+            "IsString": f"$type({a}) = 'string'",
+            "IsNumeric": f"$type({a}) = 'number'",
+            "IsBoolean": f"$type({a}) = 'boolean'",
+            "IsTimestamp": f"($type({a}) = 'string' and $contains({a}, {_TIMESTAMP_RE}))",
+        }[name]
+    a, b = args
+    kind, op = re.match(r"(String|Numeric|Boolean|Timestamp)(\w+)", name).groups()
+    if kind == "String" and op == "Matches":
+        return f"($type({a}) = 'string' and $type({b}) = 'string' and $contains({a}, {_glob_regex(e.args[1])}))"
+    symbol = {"Equals": "=", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=",
+              "GreaterThanEquals": ">="}[op]
+    jtype = {"String": "string", "Numeric": "number", "Boolean": "boolean", "Timestamp": "string"}[kind]
+    if kind == "Timestamp":
+        return (f"($type({a}) = 'string' and $type({b}) = 'string' and {_TIMESTAMP_RE_TEST.format(a)} "
+                f"and {_TIMESTAMP_RE_TEST.format(b)} and {_TIMESTAMP.format(a)} {symbol} {_TIMESTAMP.format(b)})")
+    return f"($type({a}) = '{jtype}' and $type({b}) = '{jtype}' and {a} {symbol} {b})"
+
+
+_TIMESTAMP_RE = r"/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/"
+_TIMESTAMP_RE_TEST = "$contains({}, " + _TIMESTAMP_RE + ")"
+
+
+def _glob_regex(pattern: ir.Expr) -> str:
+    if not (isinstance(pattern, ir.Const) and isinstance(pattern.value, str)):
+        raise ValueError("StringMatches needs a literal pattern")
+    parts = re.split(r"(\\\\|\\\*|\*)", pattern.value)
+    body = "".join(".*" if p == "*" else re.escape(p[1:] if p in ("\\*", "\\\\") else p) for p in parts)
+    return "/^" + body.replace("/", "\\/") + "$/s"
+
+
+def error_message(var: str) -> str:
+    return f"${var}.cause"
+
+
+def _error_message(e: ir.ErrorMessage) -> str:
+    return error_message(e.var)
+
+
+_GENERATORS = {
+    ir.Const: _const, ir.Var: _var, ir.Subscript: _subscript, ir.ListOf: _list, ir.DictOf: _dict,
+    ir.Compare: _compare, ir.BoolOp: _bool_op, ir.Not: _not, ir.AslTest: _asl_test,
+    ir.ErrorMessage: _error_message,
+}
+
+
+def caught_error_template() -> dict:
+    """The value bound by ``except E as e``: ``{"error": name, "cause": message}``.
+
+    A Lambda error's Cause is a JSON string whose ``errorMessage`` is ``str(exc)``; other
+    errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text.
+    """
+    c = f"{T}c"
+    cause = (f"({c} := $states.errorOutput.Cause; $type({c}) != 'string' ? '' "
+             f": $substring({c}, 0, 1) = '{{' and $contains({c}, '\"errorMessage\"') "
+             f"? $parse({c}).errorMessage : {c})")
+    return {"error": wrap("$states.errorOutput.Error"), "cause": wrap(cause)}
