@@ -71,6 +71,7 @@ class FunctionCompiler:
         self.callees = callees              # filled with every callee key used
         self.nested: dict[str, ast.FunctionDef] = {}
         self.exception_vars: set[str] = set()  # names bound by `except ... as e`
+        self.enclosing_handlers: list[ir.ErrorSet] = []  # of the try bodies we are inside
         for name in assigned_names(fn.body):
             scope.declare(name)
 
@@ -175,7 +176,12 @@ class FunctionCompiler:
                 var = self.scope.lookup(h.name)
                 self.exception_vars.add(h.name)
             handlers.append(ir.Handler(errors, var, self.block(h.body), self.loc(h)))
-        return [ir.Try(self.block(node.body), tuple(handlers), self.loc(node))]
+        self.enclosing_handlers.extend(h.errors for h in handlers)
+        try:
+            body = self.block(node.body)
+        finally:
+            del self.enclosing_handlers[len(self.enclosing_handlers) - len(handlers):]
+        return [ir.Try(body, tuple(handlers), self.loc(node))]
 
     def stmt_Raise(self, node: ast.Raise) -> list[ir.Stmt]:
         exc = node.exc
@@ -415,6 +421,7 @@ class FunctionCompiler:
         if isinstance(node, ast.Subscript):
             if isinstance(node.slice, ast.Slice):
                 raise self.rep.error(node, "slices are not supported yet", "slice inside a callee")
+            self.warn_if_subscript_error_is_caught(node)
             return ir.Subscript(self.expr(node.value), self.expr(node.slice), loc)
         if isinstance(node, (ast.List, ast.Tuple)):
             if any(isinstance(e, ast.Starred) for e in node.elts):
@@ -445,6 +452,15 @@ class FunctionCompiler:
             return self.call_expr(node)
         raise self.rep.error(node, f"'{ast.unparse(node)}': this expression is not supported in a workflow "
                              "function yet", "compute it inside a callee and assign the callee's result")
+
+    def warn_if_subscript_error_is_caught(self, node: ast.Subscript) -> None:
+        """A failed subscript stops the machine with States.QueryEvaluationError; say so
+        where Python would instead run an enclosing ``except KeyError``/``IndexError``."""
+        python_errors = ("KeyError", "IndexError", "TypeError")
+        if any(h.matches(e) for h in self.enclosing_handlers for e in python_errors):
+            self.rep.warn(node, f"if '{ast.unparse(node)}' fails, the compiled machine stops with "
+                          "States.QueryEvaluationError; the enclosing 'except' does not catch it there",
+                          "test first (if key in d: ...) or do the lookup inside a callee")
 
     def name(self, node: ast.Name) -> ir.Expr:
         var = self.scope.lookup(node.id)

@@ -151,18 +151,57 @@ def truthy(e: ir.Expr) -> str:
             f": $type({v}) = 'object' ? $count($keys({v})) > 0 : false)")
 
 
+def _is_number_const(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Const) and type(e.value) in (int, float)
+
+
+def _as_number(e: ir.Expr, name: str) -> tuple[str, str]:
+    """(binding, value): Python compares bools as the ints 0 and 1; JSONata does not."""
+    if isinstance(e, ir.Const):
+        return "", literal(int(e.value) if isinstance(e.value, bool) else e.value)
+    return (f"{name} := {expression(e)}; ",
+            f"($type({name}) = 'boolean' ? ({name} ? 1 : 0) : {name})")
+
+
+def _equality(e: ir.Compare) -> str:
+    left, right = e.left, e.right
+    op = "=" if e.op == "==" else "!="
+    numeric_side = [x for x in (left, right) if isinstance(x, ir.Const) and type(x.value) in (int, float, bool)]
+    plain = isinstance(left, ir.Const) or isinstance(right, ir.Const)
+    if plain and not any(isinstance(x.value, bool) or x.value in (0, 1) for x in numeric_side):
+        # Against a str/None/container literal or a number other than 0 and 1, JSONata's
+        # equality is Python's (no bool can equal it; 2 = 2.0 holds in both).
+        return f"({expression(left)} {op} {expression(right)})"
+    a, b = f"{T}l", f"{T}r"
+    num = "$type({0}) in ['boolean', 'number'] and $type({1}) in ['boolean', 'number']"
+    as_num = "($type({0}) = 'boolean' ? ({0} ? 1 : 0) : {0})"
+    test = (f"({a} := {expression(left)}; {b} := {expression(right)}; "
+            f"{num.format(a, b)} ? {as_num.format(a)} = {as_num.format(b)} : {a} = {b})")
+    return test if op == "=" else f"$not({test})"
+
+
+def _ordering(e: ir.Compare) -> str:
+    """``<``/``<=``/``>``/``>=``: numbers (bools count as 0/1) or strings, as in Python."""
+    bind_l, left = _as_number(e.left, f"{T}l")
+    bind_r, right = _as_number(e.right, f"{T}r")
+    if not (bind_l or bind_r):
+        return f"({left} {e.op} {right})"
+    return f"({bind_l}{bind_r}{left} {e.op} {right})"
+
+
 def _compare(e: ir.Compare) -> str:
-    left, right = expression(e.left), expression(e.right)
     if e.op in ("is", "is not"):
-        return f"$type({left}) {'=' if e.op == 'is' else '!='} 'null'"
+        return f"$type({expression(e.left)}) {'=' if e.op == 'is' else '!='} 'null'"
     if e.op in ("in", "not in"):
+        left, right = expression(e.left), expression(e.right)
         x, c = f"{T}x", f"{T}c"
         test = (f"({x} := {left}; {c} := {right}; $type({c}) = 'string' ? $contains({c}, {x}) "
                 f": $type({c}) = 'object' ? {x} in $keys({c}) : $type({c}) = 'array' ? {x} in {c} "
                 f": $error('TypeError: argument of type ' & $type({c}) & ' is not iterable'))")
         return test if e.op == "in" else f"$not({test})"
-    op = {"==": "=", "!=": "!="}.get(e.op, e.op)
-    return f"({left} {op} {right})"
+    if e.op in ("==", "!="):
+        return _equality(e)
+    return _ordering(e)
 
 
 def _bool_op(e: ir.BoolOp) -> str:

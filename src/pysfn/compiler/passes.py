@@ -1,11 +1,107 @@
 """Optimisation passes over the generated ASL: small functions, each keeping semantics.
 
-Transitions are what users pay for, so each pass removes a state entered on some path
-without changing what any path computes.
+Transitions are what users pay for, so a pass removes a state entered on some path
+without changing what any path computes. Each pass works on one state machine (the top
+level or a Parallel branch) and ``optimise`` applies it everywhere.
 """
 
 from __future__ import annotations
 
+import re
+
+from pysfn.compiler.jsonata import wrap
+
+_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_EXPRESSION = re.compile(r"^\{%(.*)%\}$", re.DOTALL)
+
 
 def optimise(definition: dict) -> dict:
+    _each_machine(definition, fold_return_into_predecessor)
     return definition
+
+
+def _each_machine(machine: dict, rule) -> None:
+    rule(machine)
+    for state in machine["States"].values():
+        for branch in state.get("Branches", []):
+            _each_machine(branch, rule)
+
+
+def predecessors(machine: dict) -> dict[str, list[tuple[str, str]]]:
+    """For each state, the (state, edge kind) pairs that lead to it."""
+    preds: dict[str, list[tuple[str, str]]] = {name: [] for name in machine["States"]}
+    preds[machine["StartAt"]].append(("", "start"))
+    for name, state in machine["States"].items():
+        edges = [(state.get("Next"), "next"), (state.get("Default"), "choice")]
+        edges += [(rule["Next"], "choice") for rule in state.get("Choices", [])]
+        edges += [(rule["Next"], "catch") for rule in state.get("Catch", [])]
+        for target, kind in edges:
+            if target is not None:
+                preds[target].append((name, kind))
+    return preds
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+def _rebind(value, bindings: dict[str, str]):
+    """Evaluate ``value``'s expressions with variables rebound: ``($x := expr; ...)``."""
+    if isinstance(value, str):
+        match = _EXPRESSION.match(value)
+        if not match:
+            return value
+        used = {v for v in _VARIABLE.findall(match.group(1)) if v in bindings}
+        if not used:
+            return value
+        prefix = "".join(f"${v} := ({bindings[v]}); " for v in sorted(used))
+        return wrap(f"({prefix}{match.group(1).strip()})")
+    if isinstance(value, list):
+        return [_rebind(v, bindings) for v in value]
+    if isinstance(value, dict):
+        return {k: _rebind(v, bindings) for k, v in value.items()}
+    return value
+
+
+def fold_return_into_predecessor(machine: dict) -> None:
+    """``x = f(); return {..x..}``: the Task ends the machine with that Output itself.
+
+    A Succeed reached only by the ``Next`` of a Task, Parallel or Pass is folded into
+    it: that state gets the Succeed's ``Output`` and ``End``. Output and Assign of one
+    state both read the values from before the state ran, so a variable the state
+    assigns is replaced in the Output by the expression that assigns it.
+    """
+    states = machine["States"]
+    preds = predecessors(machine)
+    for name in list(states):
+        state = states[name]
+        if state["Type"] != "Succeed" or len(preds[name]) != 1:
+            continue
+        pred_name, kind = preds[name][0]
+        pred = states.get(pred_name)
+        if kind != "next" or pred is None or pred["Type"] not in ("Task", "Parallel", "Pass"):
+            continue
+        assigned = pred.get("Assign", {})
+        output = state.get("Output", wrap("null"))
+        used = {v for s in _strings(output) for v in _VARIABLE.findall(s)} & set(assigned)
+        bindings = {}
+        for v in used:
+            match = _EXPRESSION.match(assigned[v]) if isinstance(assigned[v], str) else None
+            if match is None:
+                break
+            bindings[v] = match.group(1).strip()
+        else:
+            del pred["Next"]
+            pred["Output"] = _rebind(output, bindings)
+            pred["End"] = True
+            if state.get("Comment"):
+                pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
+            del states[name]
+            preds = predecessors(machine)

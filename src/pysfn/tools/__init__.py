@@ -1,0 +1,1 @@
+"""Thin ``python -m`` entry points; each runs the matching ``pysfn`` subcommand."""

@@ -1,0 +1,3 @@
+from pysfn.cli import main
+
+main()
