@@ -8,6 +8,7 @@ states or JSONata; it only decides what the Python means.
 from __future__ import annotations
 
 import ast
+import builtins
 
 from pysfn.compiler import ir
 from pysfn.compiler.diagnostics import Loc
@@ -69,6 +70,7 @@ class FunctionCompiler:
         self.scope = scope
         self.fn = fn
         self.callees = callees              # filled with every callee key used
+        self.entry_node = info.entry
         self.nested: dict[str, ast.FunctionDef] = {}
         self.exception_vars: set[str] = set()  # names bound by `except ... as e`
         self.enclosing_handlers: list[ir.ErrorSet] = []  # of the try bodies we are inside
@@ -256,9 +258,10 @@ class FunctionCompiler:
 
     def callee_of(self, func: ast.expr):
         if isinstance(func, ast.Name):
-            if self.scope.lookup(func.id) is not None:
+            if self.scope.lookup(func.id) is not None or func.id in self.nested:
                 return None
-            return self.info.callees.get(func.id)
+            callee = self.info.callees.get(func.id)
+            return None if callee is not None and callee.node is self.entry_node else callee
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                 and func.value.id in self.info.local_modules:
             return self.info.local_modules[func.value.id].get(func.attr)
@@ -284,18 +287,7 @@ class FunctionCompiler:
         args = node.args if args is None else args
         keywords = node.keywords if keywords is None else keywords
         if callee is None:
-            name = ast.unparse(node.func)
-            if isinstance(node.func, ast.Name) and node.func.id in self.nested:
-                raise self.rep.error(node, f"'{name}' is a nested function: it can only run as a branch of "
-                                     "PSF.parallel", f"PSF.parallel({name}) or move it to module level")
-            if isinstance(node.func, ast.Name) and node.func.id == self.fn.name:
-                raise self.rep.error(node, "a workflow cannot call itself", "use a loop in a callee instead")
-            raise self.rep.error(node.func, f"'{name}' is not a callee of this workflow",
-                                 "callees are functions defined at the top level of this module or of a "
-                                 "local module it imports; builtins and library calls belong inside a callee")
-        if callee.key == self.fn.name and callee.node is self.fn:
-            raise self.rep.error(node, "a workflow cannot call its own entry function",
-                                 "move the repeated work into a callee")
+            raise self.not_a_callee(node)
         for a in args:
             if isinstance(a, ast.Starred):
                 raise self.rep.error(a, "*args in a callee call is not supported", "pass the arguments one by one")
@@ -308,6 +300,18 @@ class FunctionCompiler:
         self.callees.add(callee.key)
         return ir.CalleeCall(callee.key, tuple(self.expr(a) for a in args),
                              tuple((k.arg, self.expr(k.value)) for k in keywords), retriers, self.loc(node))
+
+    def not_a_callee(self, node: ast.Call):
+        name = ast.unparse(node.func)
+        if isinstance(node.func, ast.Name) and node.func.id in self.nested:
+            return self.rep.error(node, f"'{name}' is a nested function: it can only run as a branch of "
+                                  "PSF.parallel", f"PSF.parallel({name}) or move it to module level")
+        if isinstance(node.func, ast.Name) and node.func.id == self.fn.name:
+            return self.rep.error(node, "a workflow cannot call itself",
+                                  "use a loop, or move the repeated work into a callee")
+        return self.rep.error(node.func, f"'{name}' is not a callee of this workflow",
+                              "callees are functions defined at the top level of this module or of a "
+                              "local module it imports; builtins and library calls belong inside a callee")
 
     def check_arguments(self, node: ast.Call, fn: ast.FunctionDef, n_positional: int, keywords: list[str]) -> None:
         a = fn.args
@@ -508,6 +512,8 @@ class FunctionCompiler:
             raise self.rep.error(node, "a callee call must be the whole right-hand side of an assignment "
                                  "or a statement of its own", "assign it first: value = "
                                  + ast.unparse(node))
+        if not (isinstance(node.func, ast.Name) and hasattr(builtins, node.func.id)):
+            raise self.not_a_callee(node)
         raise self.rep.error(node, f"'{ast.unparse(node.func)}(...)' cannot be evaluated by the state machine yet",
                              "call it inside a callee and assign the callee's result")
 

@@ -39,6 +39,7 @@ class ModuleInfo:
     exceptions: ExceptionHierarchy = field(default_factory=ExceptionHierarchy)
     constants: dict[str, object] = field(default_factory=dict)
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    entry: ast.FunctionDef | None = None                        # set by find_entry
 
     def psf_attr(self, node: ast.expr) -> str | None:
         """If ``node`` names a pysfn API (``PSF.parallel`` or an imported ``parallel``), its name."""
@@ -155,7 +156,8 @@ def find_entry(info: ModuleInfo, entry: str | None) -> ast.FunctionDef:
                             f"no top-level function named '{entry}'",
                             "--entry names a function defined with 'def' at the top of the module"
                             + (f"; there are: {', '.join(sorted(info.functions))}" if info.functions else ""))
-        return info.functions[entry]
+        info.entry = info.functions[entry]
+        return info.entry
     marked = [fn for fn in info.functions.values()
               if any(info.psf_attr(d) == "main" for d in fn.decorator_list)]
     if not marked:
@@ -167,4 +169,5 @@ def find_entry(info: ModuleInfo, entry: str | None) -> ast.FunctionDef:
         raise rep.error(marked[1], f"several functions are marked @PSF.main: "
                         f"{', '.join(fn.name for fn in marked)}",
                         "keep one @PSF.main per module, or choose one with --entry NAME")
-    return marked[0]
+    info.entry = marked[0]
+    return info.entry

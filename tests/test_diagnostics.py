@@ -1,0 +1,154 @@
+"""Every rejected construct gets FILE:LINE:COL: error: ..., the line, a caret and a hint."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from pysfn.compiler import CompileError, compile_source
+
+HEADER = """\
+import pysfn as PSF
+
+class Oops(Exception):
+    pass
+
+def work(a, b=1, *, flag=False):
+    return a
+
+def other():
+    return 1
+
+"""
+HEADER_LINES = HEADER.count("\n")
+
+
+def body(code: str) -> str:
+    """A workflow whose entry body is ``code`` (entry def is at line HEADER_LINES + 2)."""
+    return HEADER + "@PSF.main\ndef flow(x, items=[]):\n" + textwrap.indent(textwrap.dedent(code), "    ")
+
+
+# (source, line offset inside the body (1 = first body line), column, message start)
+CASES = [
+    ("for i in items:\n    work(i)", 1, 5, "'for i in items:': For statements are not supported"),
+    ("while x:\n    work(x)", 1, 5, "'while x:': While statements are not supported"),
+    ("x += 1", 1, 5, "'x += 1': AugAssign statements are not supported"),
+    ("global G", 1, 5, "'global G': Global statements are not supported"),
+    ("with open(x) as f:\n    pass", 1, 5, "'with open(x) as f:': With statements are not supported"),
+    ("y = x + 1", 1, 9, "'x + 1': this expression is not supported"),
+    ("y = f'{x}'", 1, 9, "'f'{x}'': this expression is not supported"),
+    ("y = len(items)", 1, 9, "'len(...)' cannot be evaluated by the state machine yet"),
+    ("y = work(work(x))", 1, 14, "a callee call must be the whole right-hand side"),
+    ("y = unknown", 1, 9, "name 'unknown' is not defined in the workflow"),
+    ("y = nothing(x)", 1, 9, "'nothing' is not a callee of this workflow"),
+    ("y = work()", 1, 9, "work() is missing required arguments: a"),
+    ("y = work(1, 2, 3)", 1, 9, "work() takes 2 positional arguments but 3 were given"),
+    ("y = work(1, nope=2)", 1, 9, "work() got an unexpected keyword argument 'nope'"),
+    ("y = work(1, a=2)", 1, 9, "work() got multiple values for argument 'a'"),
+    ("y = work(*items)", 1, 14, "*args in a callee call is not supported"),
+    ("y = PSF.map(work, items)", 1, 9, "PSF.map is not supported yet"),
+    ("raise PSF.Fail(1, 'x')", 1, 20, "the error of PSF.Fail must be a string"),
+    ("raise PSF.Fail('E', 2)", 1, 25, "the cause of PSF.Fail must be a string"),
+    ("raise work(x)", 1, 11, "cannot raise 'work(x)': not a known exception class"),
+    ("raise", 1, 5, "a bare 'raise' is not supported yet"),
+    ("raise Oops('a', 'b')", 1, 11, "an exception raised by the workflow takes at most one argument"),
+    ("try:\n    work(x)\nfinally:\n    other()", 4, 9, "'finally' is not supported yet"),
+    ("try:\n    work(x)\nexcept Oops:\n    pass\nelse:\n    other()", 6, 9, "'try ... else' is not supported yet"),
+    ("try:\n    work(x)\nexcept PSF.Fail:\n    pass", 3, 12, "PSF.Fail cannot be caught by class"),
+    ("try:\n    work(x)\nexcept Nope:\n    pass", 3, 12, "'Nope' is not a known exception class"),
+    ("y = PSF.parallel(work)", 1, 22, "'work' is not a nested function defined above"),
+    ("def b(z):\n    return z\ny = PSF.parallel(b)", 1, 5, "parallel branch 'b' must take no arguments"),
+    ("def b():\n    return x\ny = b()", 3, 9, "'b' is a nested function: it can only run as a branch"),
+    ("a, b = work(x)", 1, 5, "tuple unpacking is only supported for PSF.parallel"),
+    ("y = items[1:2]", 1, 9, "slices are not supported yet"),
+    ("y = {1: x}", 1, 10, "dict keys must be string literals"),
+    ("y = x is items", 1, 9, "'is' is only supported as 'is None'"),
+    ("try:\n    work(x)\nexcept Oops as e:\n    work(e)", 4, 14, "the exception 'e' can only be used as str(e)"),
+    ("y = flow(x)", 1, 9, "a workflow cannot call itself"),
+    ("y = work", 1, 9, "'work' is a function; functions are not values"),
+    ("y = PSF.with_retry_spec(work, (x,), ([Oops], 0))", 1, 50, "interval must be an integer >= 1"),
+    ("y = PSF.with_retry_spec(work, (x,), (['States.ALL'],), ([Oops],))", 1, 9,
+     "a retry spec that catches everything must come last"),
+    ("y = b'bytes'", 1, 9, "a bytes literal is not a JSON value"),
+    ("y = x if x else items", 1, 9, "'x if x else items': this expression is not supported"),
+]
+
+
+@pytest.mark.parametrize("code, line, col, message", CASES, ids=[c[3][:40] for c in CASES])
+def test_rejected_construct_is_located(code, line, col, message):
+    source = body(code)
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "wf.py")
+    (diag,) = info.value.diagnostics
+    expected_line = HEADER_LINES + 2 + line
+    assert (diag.loc.line, diag.loc.col) == (expected_line, col), info.value.render()
+    assert diag.message.startswith(message), diag.message
+    assert diag.hint
+    rendered = info.value.render().splitlines()
+    assert rendered[0] == f"wf.py:{expected_line}:{col}: error: {diag.message}"
+    assert rendered[1].strip() == source.splitlines()[expected_line - 1].strip()
+    assert rendered[2].index("^") - 4 == col - 1
+    assert rendered[-1].startswith("hint: ")
+
+
+MODULE_CASES = [
+    ("import pysfn as PSF\n\ndef f():\n    return 1\n", "no entry function", 1, 1),
+    ("import pysfn as PSF\n\n@PSF.main\ndef f():\n    return 1\n\n@PSF.main\ndef g():\n    return 2\n",
+     "several functions are marked @PSF.main", 8, 1),
+    ("", "is empty", 1, 1),
+    ("def f(:\n", "syntax error", 1, 7),
+    ("import pysfn as PSF\n\n@PSF.main\ndef f(*args):\n    return 1\n", "the entry's parameters", 4, 8),
+    ("import pysfn as PSF\n\n@PSF.main\ndef f(a=len):\n    return 1\n", "a parameter default must be a literal", 4, 9),
+]
+
+
+@pytest.mark.parametrize("source, message, line, col", MODULE_CASES, ids=[c[1] for c in MODULE_CASES])
+def test_module_level_problems(source, message, line, col):
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "wf.py")
+    (diag,) = info.value.diagnostics
+    assert message in diag.message
+    assert (diag.loc.line, diag.loc.col) == (line, col)
+
+
+def test_entry_option_names_a_missing_function():
+    with pytest.raises(CompileError, match="no top-level function named 'nope'"):
+        compile_source(HEADER + "@PSF.main\ndef flow():\n    return 1\n", "wf.py", entry="nope")
+
+
+def test_subscript_inside_catching_try_warns():
+    result = compile_source(body("try:\n    y = work(items[0])\nexcept IndexError:\n    y = 0\nreturn y"), "wf.py")
+    (warning,) = result.warnings
+    assert warning.severity == "warning"
+    assert "States.QueryEvaluationError" in warning.message
+    assert warning.loc.line == HEADER_LINES + 4
+
+
+@pytest.mark.parametrize("code", ["for i in items:\n    work(i)", "y = len(items)"])
+def test_tool_reports_without_traceback(tmp_path, code):
+    path = tmp_path / "wf.py"
+    path.write_text(body(code))
+    proc = subprocess.run([sys.executable, "-m", "pysfn.tools.compile", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith(f"{path}:{HEADER_LINES + 3}:") and ": error: " in first
+    assert proc.stderr.splitlines()[-1].startswith("hint: ")
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda p: None, "no such file"),
+    (lambda p: p.mkdir(), "is a directory"),
+    (lambda p: p.write_bytes(b"\xff\xfe\x00\x01"), "is a binary file"),
+    (lambda p: p.write_bytes(b"x = '\xe9'\n"), "is not UTF-8 text"),
+])
+def test_tool_rejects_unreadable_sources(tmp_path, setup, message):
+    path = tmp_path / "wf.py"
+    setup(path)
+    proc = subprocess.run([sys.executable, "-m", "pysfn.tools.compile", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"{path}:1:1: error: ") and message in proc.stderr
