@@ -1,0 +1,62 @@
+"""The example, compiled: its golden ASL, and every branch run in the oracle vs natively."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from differential import EXAMPLES, compile_and_package, comparable, import_workflow, run_native
+from pysfn.compiler import compile_file
+
+SOURCE = EXAMPLES / "analyse_text.py"
+GOLDEN = __import__("pathlib").Path(__file__).parent / "golden" / "analyse_text.asl.json"
+
+BRANCH_INPUTS = [
+    {"text": "a quick brown fox"},            # a: augment (with retry), parallel counts, format
+    {"text": "Bees buzz", "style": "brief"},  # b: same path, the style passed through
+    {"text": "  cats purr "},                 # c: short result
+    {"text": "dogs bark"},                    # other: PSF.Fail UnsupportedText
+    {"text": "   "},                          # get_summary raises -> PSF.Fail MalformedText
+    {},                                       # missing text: TypeError
+]
+
+
+def test_golden_asl():
+    definition = compile_file(SOURCE).definition
+    text = json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+    if os.environ.get("PYSFN_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8"), \
+        "the example's ASL changed: review it, then PYSFN_UPDATE_GOLDEN=1 pytest tests/test_example.py"
+
+
+def test_compile_tool_prints_the_golden_asl():
+    proc = subprocess.run([sys.executable, "-m", "pysfn.tools.compile", str(SOURCE)],
+                          capture_output=True, text=True, check=True)
+    assert proc.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_compile_tool_puts_the_lambda_arn_in_every_task(tmp_path):
+    arn = "arn:aws:lambda:eu-west-1:111122223333:function:analyse"
+    out = tmp_path / "machine.json"
+    subprocess.run([sys.executable, "-m", "pysfn.tools.compile", str(SOURCE), arn, "-o", str(out)], check=True)
+    text = out.read_text()
+    assert "${DispatcherFunctionArn}" not in text
+    assert text.count(arn) == GOLDEN.read_text().count("${DispatcherFunctionArn}") > 0
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    workflow = compile_and_package(SOURCE, tmp_path_factory.mktemp("example"))
+    yield workflow
+    workflow.worker.close()
+
+
+@pytest.mark.parametrize("inp", BRANCH_INPUTS, ids=lambda i: json.dumps(i)[:30])
+def test_every_branch_compiled_equals_native(example, inp):
+    module = import_workflow(SOURCE)
+    assert comparable(example.run(inp)) == comparable(run_native(module, "summarise", inp))
