@@ -16,6 +16,7 @@ _EXPRESSION = re.compile(r"^\{%(.*)%\}$", re.DOTALL)
 
 
 def optimise(definition: dict) -> dict:
+    _each_machine(definition, fold_assignment_into_predecessor)
     _each_machine(definition, fold_return_into_predecessor)
     return definition
 
@@ -70,6 +71,64 @@ def _rebind(value, bindings: dict[str, str]):
     return value
 
 
+def _catches_everything(state: dict) -> bool:
+    rules = state.get("Retry", []) + state.get("Catch", [])
+    return any("States.ALL" in r["ErrorEquals"] or "States.QueryEvaluationError" in r["ErrorEquals"]
+               for r in rules)
+
+
+def _expression_bindings(assign: dict, names: set[str]) -> dict[str, str] | None:
+    """The JSONata expressions that assign ``names``, or None if one is not a plain expression."""
+    bindings = {}
+    for v in names:
+        match = _EXPRESSION.match(assign[v]) if isinstance(assign[v], str) else None
+        if match is None:
+            return None
+        bindings[v] = match.group(1).strip()
+    return bindings
+
+
+def _only_predecessor(machine: dict, preds, name: str):
+    """The state that alone leads to ``name`` by its ``Next``, if there is one."""
+    if len(preds[name]) != 1:
+        return None
+    pred_name, kind = preds[name][0]
+    pred = machine["States"].get(pred_name)
+    if kind != "next" or pred is None or pred["Type"] not in ("Task", "Parallel", "Pass"):
+        return None
+    return pred
+
+
+def fold_assignment_into_predecessor(machine: dict) -> None:
+    """``s = f(x); y = s["k"]``: the Task assigns ``y`` too, no Pass state.
+
+    A Pass that only assigns, reached only by the ``Next`` of a Task, Parallel or Pass, is
+    merged into that state's ``Assign``, its expressions rebound to the values that state
+    assigns. Not done when the state retries or catches everything: an expression failing
+    there would be caught or retried, which it is not in a Pass of its own.
+    """
+    states = machine["States"]
+    preds = predecessors(machine)
+    for name in list(states):
+        state = states.get(name)
+        if state is None or state["Type"] != "Pass" or set(state) - {"Type", "Comment", "Assign", "Next"}:
+            continue
+        pred = _only_predecessor(machine, preds, name)
+        if pred is None or _catches_everything(pred) or "Output" in pred:
+            continue
+        assigned = pred.get("Assign", {})
+        used = {v for s in _strings(state["Assign"]) for v in _VARIABLE.findall(s)} & set(assigned)
+        bindings = _expression_bindings(assigned, used)
+        if bindings is None:
+            continue
+        pred["Assign"] = {**assigned, **_rebind(state["Assign"], bindings)}
+        pred["Next"] = state["Next"]
+        if state.get("Comment"):
+            pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
+        del states[name]
+        preds = predecessors(machine)
+
+
 def fold_return_into_predecessor(machine: dict) -> None:
     """``x = f(); return {..x..}``: the Task ends the machine with that Output itself.
 
@@ -82,26 +141,21 @@ def fold_return_into_predecessor(machine: dict) -> None:
     preds = predecessors(machine)
     for name in list(states):
         state = states[name]
-        if state["Type"] != "Succeed" or len(preds[name]) != 1:
+        if state["Type"] != "Succeed":
             continue
-        pred_name, kind = preds[name][0]
-        pred = states.get(pred_name)
-        if kind != "next" or pred is None or pred["Type"] not in ("Task", "Parallel", "Pass"):
+        pred = _only_predecessor(machine, preds, name)
+        if pred is None or _catches_everything(pred):
             continue
         assigned = pred.get("Assign", {})
         output = state.get("Output", wrap("null"))
         used = {v for s in _strings(output) for v in _VARIABLE.findall(s)} & set(assigned)
-        bindings = {}
-        for v in used:
-            match = _EXPRESSION.match(assigned[v]) if isinstance(assigned[v], str) else None
-            if match is None:
-                break
-            bindings[v] = match.group(1).strip()
-        else:
-            del pred["Next"]
-            pred["Output"] = _rebind(output, bindings)
-            pred["End"] = True
-            if state.get("Comment"):
-                pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
-            del states[name]
-            preds = predecessors(machine)
+        bindings = _expression_bindings(assigned, used)
+        if bindings is None:
+            continue
+        del pred["Next"]
+        pred["Output"] = _rebind(output, bindings)
+        pred["End"] = True
+        if state.get("Comment"):
+            pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
+        del states[name]
+        preds = predecessors(machine)
