@@ -71,6 +71,7 @@ CASES = [
     ("y = PSF.with_retry_spec(work, (x,), (['States.ALL'],), ([Oops],))", 1, 9,
      "a retry spec that catches everything must come last"),
     ("y = b'bytes'", 1, 9, "a bytes literal is not a JSON value"),
+    ("if PSF.StringMatches(x, x):\n    pass", 1, 29, "the pattern of PSF.StringMatches must be a string literal"),
     ("y = x if x else items", 1, 9, "'x if x else items': this expression is not supported"),
 ]
 

@@ -504,6 +504,10 @@ class FunctionCompiler:
             if node.keywords or len(node.args) != arity:
                 raise self.rep.error(node, f"PSF.{api} takes {arity} argument{'s' if arity > 1 else ''}",
                                      f"PSF.{api}({', '.join(['value', 'other'][:arity])})")
+            if api == "StringMatches" and not (isinstance(node.args[1], ast.Constant)
+                                               and isinstance(node.args[1].value, str)):
+                raise self.rep.error(node.args[1], "the pattern of PSF.StringMatches must be a string literal",
+                                     "write the pattern in the call: PSF.StringMatches(name, \"*.csv\")")
             return ir.AslTest(api, tuple(self.expr(a) for a in node.args), self.loc(node))
         if isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1 \
                 and isinstance(node.args[0], ast.Name) and node.args[0].id in self.exception_vars:

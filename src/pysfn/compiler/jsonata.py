@@ -226,7 +226,7 @@ def _asl_test(e: ir.AslTest) -> str:
             "IsString": f"$type({a}) = 'string'",
             "IsNumeric": f"$type({a}) = 'number'",
             "IsBoolean": f"$type({a}) = 'boolean'",
-            "IsTimestamp": f"($type({a}) = 'string' and $contains({a}, {_TIMESTAMP_RE}))",
+            "IsTimestamp": f"($type({a}) = 'string' and {_is_timestamp(a)})",
         }[name]
     a, b = args
     kind, op = re.match(r"(String|Numeric|Boolean|Timestamp)(\w+)", name).groups()
@@ -236,21 +236,25 @@ def _asl_test(e: ir.AslTest) -> str:
               "GreaterThanEquals": ">="}[op]
     jtype = {"String": "string", "Numeric": "number", "Boolean": "boolean", "Timestamp": "string"}[kind]
     if kind == "Timestamp":
-        return (f"($type({a}) = 'string' and $type({b}) = 'string' and {_TIMESTAMP_RE_TEST.format(a)} "
-                f"and {_TIMESTAMP_RE_TEST.format(b)} and {_TIMESTAMP.format(a)} {symbol} {_TIMESTAMP.format(b)})")
+        return (f"($type({a}) = 'string' and $type({b}) = 'string' and {_is_timestamp(a)} "
+                f"and {_is_timestamp(b)} and {_TIMESTAMP.format(a)} {symbol} {_TIMESTAMP.format(b)})")
     return f"($type({a}) = '{jtype}' and $type({b}) = '{jtype}' and {a} {symbol} {b})"
 
 
 _TIMESTAMP_RE = r"/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/"
-_TIMESTAMP_RE_TEST = "$contains({}, " + _TIMESTAMP_RE + ")"
+
+
+def _is_timestamp(x: str) -> str:
+    return f"$contains({x}, {_TIMESTAMP_RE})"
 
 
 def _glob_regex(pattern: ir.Expr) -> str:
     if not (isinstance(pattern, ir.Const) and isinstance(pattern.value, str)):
         raise ValueError("StringMatches needs a literal pattern")
     parts = re.split(r"(\\\\|\\\*|\*)", pattern.value)
-    body = "".join(".*" if p == "*" else re.escape(p[1:] if p in ("\\*", "\\\\") else p) for p in parts)
-    return "/^" + body.replace("/", "\\/") + "$/s"
+    # JSONata regexes take only the i and m flags: [\s\S] matches newlines too, like Python's DOTALL.
+    body = "".join("[\\s\\S]*" if p == "*" else re.escape(p[1:] if p in ("\\*", "\\\\") else p) for p in parts)
+    return "/^" + body.replace("/", "\\/") + "$/"
 
 
 def error_message(var: str) -> str:

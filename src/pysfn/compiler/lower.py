@@ -192,9 +192,12 @@ class Lowerer:
     def stmt_Raise(self, m, stmt: ir.Raise, cont, catchers) -> Thunk:
         handler = next((c for c in catchers if c.errors.matches(stmt.class_name)), None)
         if handler is None:
-            return self.state(m, f"Fail_{_error_label(stmt)}_L{stmt.loc.line}", lambda name: {
-                "Type": "Fail", "Comment": self.comment(stmt.loc),
-                "Error": _string_field(stmt.error), "Cause": _string_field(stmt.cause)})
+            def fail(name: str) -> dict:
+                state = {"Type": "Fail", "Comment": self.comment(stmt.loc), "Error": _string_field(stmt.error)}
+                if not (isinstance(stmt.cause, ir.Const) and stmt.cause.value == ""):
+                    state["Cause"] = _string_field(stmt.cause)  # no message: no Cause, as AWS shows it
+                return state
+            return self.state(m, f"Fail_{_error_label(stmt)}_L{stmt.loc.line}", fail)
         if handler.var is None:
             return handler.target  # nothing to bind: go straight to the handler
         return self.state(m, f"Raise_{_error_label(stmt)}_L{stmt.loc.line}", lambda name: {
