@@ -29,6 +29,11 @@ Known differences from AWS (found by ``tests/test_oracle.py``; keep the compiler
   (``$parse('nope')`` is undefined, ``$parse('1+1')`` is 2); invalid JSONata gives ``States.Runtime``
   with "Syntax error in expression passed to Object eval".
 * ``$hash`` and ``$uuid`` return a "not supported" string.
+* A Choice with no matching rule and no Default fails with ``States.Runtime`` (AWS:
+  ``States.NoChoiceMatched``).
+* A Choice's state-level ``Assign``/``Output`` is evaluated only when the next state is the
+  Default's target (even after a matching rule naming that state); AWS documents the state-level
+  ``Assign`` as applying whichever rule matched. Rule-level ``Assign`` agrees.
 * ``transitions`` counts ``*StateEntered`` history events: a Retry does not enter the state again,
   so retries are not in it (AWS bills them as transitions); ``lambda_calls`` counts every attempt.
 """
