@@ -118,23 +118,23 @@ def _subscript(e: ir.Subscript) -> str:
         i, bind = f"{T}i", f"{T}i := {expression(index)}; "
     key_error = (f"$error({literal('KeyError: ' + repr(index.value))})" if isinstance(index, ir.Const)
                  else f"$error('KeyError: ' & $string({i}))")
-    by_key = f"$type({b}) = 'object' ? ($exists($lookup({b}, {i})) ? $lookup({b}, {i}) : {key_error})"
+    # JSON objects have string keys only: any other key is simply not there (KeyError).
+    key_found = f"$exists($lookup({b}, {i})) ? $lookup({b}, {i}) : {key_error}"
+    by_key = f"$type({b}) = 'object' ? ({key_found})"
 
     def by_position(kind: str, count: str, pick: str) -> str:
-        in_range = f"{i} = $floor({i}) and {i} >= -{count}({b}) and {i} < {count}({b})"
-        return (f"$type({b}) = '{kind}' ? ({in_range} ? {pick} "
+        in_range = f"{i} >= -{count}({b}) and {i} < {count}({b})"
+        return (f"$type({b}) = '{kind}' and $type({i}) = 'number' and {i} = $floor({i}) ? ({in_range} ? {pick} "
                 f": $error('IndexError: {'list' if kind == 'array' else 'string'} index out of range'))")
     by_index = by_position("array", "$count", f"{b}[{i}]")
     by_char = by_position("string", "$length", f"$substring({b}, {i}, 1)")
     if isinstance(index, ir.Const) and isinstance(index.value, str):
         cases = [by_key]
-    elif isinstance(index, ir.Const) and type(index.value) is int:
-        cases = [by_index, by_char]
     elif isinstance(index, ir.Const):
-        cases = []
+        cases = [f"$type({b}) = 'object' ? {key_error}", by_index, by_char]
     else:
-        cases = [f"$type({i}) = 'string' and " + by_key,
-                 f"$type({i}) = 'number' and " + by_index, f"$type({i}) = 'number' and " + by_char]
+        cases = [f"$type({b}) = 'object' ? ($type({i}) = 'string' ? ({key_found}) : {key_error})",
+                 by_index, by_char]
     fallback = f"$error('TypeError: ' & $type({b}) & ' cannot be subscripted by ' & $type({i}))"
     return f"({b} := {expression(e.value)}; {bind}" + " : ".join(cases + [fallback]) + ")"
 
