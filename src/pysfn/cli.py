@@ -56,6 +56,8 @@ def cli():
     Typical use:
       pysfn compile workflow.py -o machine.json
       pysfn package workflow.py dispatcher.zip
+      pysfn run workflow.py --input '{"text": "a tale"}' --stats
+      pysfn graph workflow.py --input '{"text": "a tale"}' > machine.mmd
     """
 
 
@@ -95,17 +97,131 @@ def package_command(source, zip_path, entry):
 @click.argument("definition", type=click.Path())
 def validate_command(definition):
     """Check an ASL DEFINITION (JSON file) with pysfn's validator."""
-    from pysfn.asl.validator import validate
+    _read_definition(definition)
+    click.echo(f"{definition}: valid", err=True)
+
+
+def _json_option(text: str, what: str):
     try:
-        data = json.loads(Path(definition).read_text(encoding="utf-8"))
+        return json.loads(text)
+    except ValueError as e:
+        _fail(f"error: {what} is not JSON: {e}")
+
+
+def _read_definition(path: str) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
-        _fail(f"error: cannot read {definition}: {e.strerror or e}")
+        _fail(f"error: cannot read {path}: {e.strerror or e}")
     except (ValueError, UnicodeDecodeError) as e:
-        _fail(f"error: {definition} is not JSON: {e}")
+        _fail(f"error: {path} is not JSON: {e}")
+    from pysfn.asl.validator import validate
     problems = validate(data) if isinstance(data, dict) else ["the definition must be a JSON object"]
     if problems:
-        _fail("\n".join(f"{definition}: {p}" for p in problems))
-    click.echo(f"{definition}: valid", err=True)
+        _fail("\n".join(f"{path}: {p}" for p in problems))
+    return data
+
+
+def _source_lines(definition: dict) -> dict[str, str]:
+    """State name -> the source line its Comment points at, across nested machines."""
+    lines = {}
+    for name, state in definition.get("States", {}).items():
+        lines[name] = state.get("Comment", "")
+        for sub in state.get("Branches", []) + ([state["ItemProcessor"]] if "ItemProcessor" in state else []):
+            lines.update(_source_lines(sub))
+    return lines
+
+
+EXIT_EXECUTION_FAILED = 3
+
+
+@cli.command("run")
+@click.argument("source", required=False, type=click.Path(dir_okay=True))
+@click.option("--input", "input_text", metavar="JSON", default="{}", show_default=True,
+              help="The execution input (a JSON object: the entry's arguments).")
+@click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
+@click.option("--definition", metavar="FILE", help="Run an ASL JSON file instead of compiling SOURCE.")
+@click.option("--stats", is_flag=True, help="Print the execution record (transitions, Lambda calls, cost).")
+@click.option("--trace", is_flag=True, help="Print the path the execution took, with source lines.")
+def run_command(source, input_text, entry, definition, stats, trace):
+    """Compile SOURCE and run it locally; print the output as JSON.
+
+    Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
+    are skipped. With --definition, a machine from elsewhere runs; its Lambda calls are served
+    by SOURCE's callees when SOURCE is given. Exit status: 0 succeeded, 3 the execution failed,
+    1 a problem with the arguments or the code.
+    """
+    from pysfn.local import UnsupportedFeature, run_definition
+    from pysfn.packaging.inprocess import InProcessDispatcher
+    inp = _json_option(input_text, "--input")
+    invoke = None
+    if definition:
+        machine = _read_definition(definition)
+        if source:
+            compiled = _compile(source, None, entry)
+            invoke = InProcessDispatcher(source, compiled.callees).invoke
+    elif source:
+        compiled = _compile(source, None, entry)
+        machine = compiled.definition
+        invoke = InProcessDispatcher(source, compiled.callees).invoke
+    else:
+        _fail("error: give a SOURCE to compile, or --definition FILE")
+    try:
+        result = run_definition(machine, inp, invoke)
+    except UnsupportedFeature as e:
+        _fail(f"error: {e}")
+    record = result.record
+    if trace:
+        lines = _source_lines(machine)
+        for name in record.path:
+            click.echo(f"  {name:<32} {lines.get(name, '')}", err=True)
+    if stats:
+        click.echo(f"transitions: {record.transitions}  lambda calls: {record.lambda_invocations}  "
+                   f"retries: {record.retries}  waits skipped: {len(record.waits)}  "
+                   f"estimated cost: ${record.estimated_cost_usd():.6f} (Standard)", err=True)
+    if result.status == "SUCCEEDED":
+        click.echo(json.dumps(result.output, ensure_ascii=False))
+        return
+    click.echo(f"execution failed: {result.error}: {result.cause}", err=True)
+    sys.exit(EXIT_EXECUTION_FAILED)
+
+
+@cli.command("graph")
+@click.argument("source", type=click.Path(dir_okay=True))
+@click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid",
+              show_default=True, help="Mermaid (renders on GitHub), Graphviz DOT, or SVG (needs Graphviz).")
+@click.option("--input", "input_text", metavar="JSON", help="Run locally on this input and highlight the path taken.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+def graph_command(source, entry, fmt, input_text, output):
+    """Draw the state machine of SOURCE, states labelled with their source lines."""
+    from pysfn import graph
+    compiled = _compile(source, None, entry)
+    path = None
+    if input_text is not None:
+        from pysfn.local import run_definition
+        from pysfn.packaging.inprocess import InProcessDispatcher
+        invoke = InProcessDispatcher(source, compiled.callees).invoke
+        result = run_definition(compiled.definition, _json_option(input_text, "--input"), invoke)
+        path = result.record.path
+        click.echo(f"path of the execution ({result.status}): {' -> '.join(path)}", err=True)
+    if fmt == "mermaid":
+        _write_text(output, graph.to_mermaid(compiled.definition, path))
+        return
+    dot = graph.to_dot(compiled.definition, path)
+    if fmt == "dot":
+        _write_text(output, dot)
+        return
+    svg = graph.to_svg(dot)
+    if svg is None:
+        _fail("error: SVG needs Graphviz's 'dot' command (apt-get install graphviz); use --format dot or mermaid")
+    if output is None:
+        sys.stdout.buffer.write(svg)
+        return
+    try:
+        Path(output).write_bytes(svg)
+    except OSError as e:
+        _fail(f"error: cannot write {output}: {e.strerror or e}")
 
 
 def main():

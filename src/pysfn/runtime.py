@@ -29,9 +29,16 @@ __all__ = [
 
 # --------------------------------------------------------------------------- entry, failure
 
+# Set only by the pytest plugin's --pysfn-compiled mode: a function that wraps each entry so
+# that calling it runs the compiled machine. None everywhere else (and always in Lambda).
+_main_hook = None
+
+
 def main(fn):
     """Mark the entry function of a workflow module. Returns ``fn`` itself."""
     fn.__pysfn_main__ = True
+    if _main_hook is not None:
+        return _main_hook(fn)
     return fn
 
 

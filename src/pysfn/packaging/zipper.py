@@ -28,7 +28,10 @@ def render_handler(module_name: str, callees: list[str]) -> str:
         if not _CALLEE_KEY.fullmatch(key):
             raise ValueError(f"callee key {key!r} is not a dotted Python name")
     template = resources.files("pysfn.packaging").joinpath("handler.py.tmpl").read_text(encoding="utf-8")
-    lines = "".join(f"    {key!r}: _workflow.{key},\n" for key in sorted(set(callees)))
+    # Each entry reads the attribute when called (so a test's monkeypatch is seen in-process);
+    # the attribute path is written out here, never taken from the event.
+    lines = "".join(f"    {key!r}: lambda *args, **kwargs: _workflow.{key}(*args, **kwargs),\n"
+                    for key in sorted(set(callees)))
     return template.format(module=module_name, callees=lines)
 
 

@@ -1,0 +1,168 @@
+"""Pictures of a state machine: Mermaid and Graphviz DOT (and SVG when Graphviz is installed).
+
+Each state is labelled with its name, its type and the source line it came from (the
+``Comment`` pysfn writes, ``file:line code``); Parallel branches and Map processors are drawn
+as clusters. Given the path of an execution (the states it entered), those states and the
+edges between them are highlighted.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+START, END = "__start__", "__end__"
+HIGHLIGHT = "#2e7d32"
+
+
+@dataclass
+class Graph:
+    """Nodes, edges and clusters of a definition, independent of the output format."""
+    nodes: dict[str, tuple[str, str]] = field(default_factory=dict)   # id -> (label, state type)
+    edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # (from, to, label, style)
+    clusters: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (id, title, node ids)
+
+
+def _label(name: str, state: dict) -> str:
+    comment = state.get("Comment", "")
+    source = comment.split(";")[0] if comment else ""
+    return f"{name} ({state['Type']})" + (f"\n{source[:70]}" if source else "")
+
+
+def _errors(rule: dict) -> str:
+    errors = rule["ErrorEquals"]
+    return ", ".join(errors[:2]) + (f" +{len(errors) - 2}" if len(errors) > 2 else "")
+
+
+def _add_machine(graph: Graph, machine: dict, prefix: str, entry: str, exit_: str) -> list[str]:
+    """Add a (sub)machine's states; ``entry`` leads to StartAt, ends lead to ``exit_``."""
+    ids = []
+    node = lambda name: f"{prefix}{name}"  # noqa: E731 - state names are unique, prefix keeps it safe
+    graph.edges.append((entry, node(machine["StartAt"]), "", "solid"))
+    for name, state in machine["States"].items():
+        graph.nodes[node(name)] = (_label(name, state), state["Type"])
+        ids.append(node(name))
+        if "Next" in state:
+            graph.edges.append((node(name), node(state["Next"]), "", "solid"))
+        for i, rule in enumerate(state.get("Choices", [])):
+            graph.edges.append((node(name), node(rule["Next"]), f"rule {i + 1}", "solid"))
+        if "Default" in state:
+            graph.edges.append((node(name), node(state["Default"]), "default", "solid"))
+        for rule in state.get("Catch", []):
+            graph.edges.append((node(name), node(rule["Next"]), f"catch {_errors(rule)}", "dashed"))
+        if state.get("End") or state["Type"] in ("Succeed", "Fail"):
+            graph.edges.append((node(name), exit_, "fail" if state["Type"] == "Fail" else "", "solid"))
+        subs = [(f"branch {i + 1}", b) for i, b in enumerate(state.get("Branches", []))]
+        if "ItemProcessor" in state:
+            subs.append(("each item", state["ItemProcessor"]))
+        for title, sub in subs:
+            cluster = f"cluster_{len(graph.clusters)}"
+            start, stop = f"{cluster}_in", f"{cluster}_out"
+            graph.nodes[start] = ("", "point")
+            graph.nodes[stop] = ("", "point")
+            members = _add_machine(graph, sub, prefix, start, stop)
+            graph.clusters.append((cluster, f"{name}: {title}", [start, stop] + members))
+    return ids
+
+
+def build(definition: dict) -> Graph:
+    graph = Graph()
+    graph.nodes[START] = ("start", "terminal")
+    graph.nodes[END] = ("end", "terminal")
+    _add_machine(graph, definition, "", START, END)
+    return graph
+
+
+def _taken(graph: Graph, path: list[str] | None) -> tuple[set[str], set[tuple[str, str]]]:
+    if not path:
+        return set(), set()
+    nodes = set(path) | {START, END}
+    steps = [START] + list(path) + [END]
+    edges = {(a, b) for a, b in zip(steps, steps[1:])}
+    return nodes, edges
+
+
+def _escape_dot(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def to_dot(definition: dict, path: list[str] | None = None) -> str:
+    graph = build(definition)
+    taken_nodes, taken_edges = _taken(graph, path)
+    shapes = {"Choice": "diamond", "terminal": "oval", "point": "point", "Fail": "octagon",
+              "Succeed": "doublecircle"}
+    in_cluster = {n for _, _, members in graph.clusters for n in members}
+    lines = ["digraph statemachine {", '  node [shape=box, fontname="Helvetica", fontsize=10];',
+             '  edge [fontname="Helvetica", fontsize=9];']
+
+    def node_line(nid: str) -> str:
+        label, kind = graph.nodes[nid]
+        attrs = [f'label="{_escape_dot(label)}"', f"shape={shapes.get(kind, 'box')}"]
+        if nid in taken_nodes:
+            attrs += [f'color="{HIGHLIGHT}"', "penwidth=2.5"]
+        return f'  "{nid}" [{", ".join(attrs)}];'
+    lines += [node_line(n) for n in graph.nodes if n not in in_cluster]
+    for cid, title, members in graph.clusters:
+        lines.append(f'  subgraph "{cid}" {{ label="{_escape_dot(title)}"; style=rounded;')
+        lines += ["  " + node_line(n) for n in members]
+        lines.append("  }")
+    for a, b, label, style in graph.edges:
+        attrs = [f'label="{_escape_dot(label)}"'] if label else []
+        if style == "dashed":
+            attrs.append("style=dashed")
+        if (a, b) in taken_edges:
+            attrs += [f'color="{HIGHLIGHT}"', "penwidth=2.5"]
+        lines.append(f'  "{a}" -> "{b}"' + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_id(nid: str) -> str:
+    return "n_" + nid.replace("-", "_")
+
+
+def _escape_mermaid(text: str) -> str:
+    return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+            .replace("\n", "<br/>"))
+
+
+def to_mermaid(definition: dict, path: list[str] | None = None) -> str:
+    graph = build(definition)
+    taken_nodes, taken_edges = _taken(graph, path)
+    shapes = {"Choice": ('{"', '"}'), "terminal": ('(["', '"])'), "point": ('((" ', ' "))'),
+              "Fail": ('[["', '"]]'), "Succeed": ('(["', '"])')}
+    in_cluster = {n for _, _, members in graph.clusters for n in members}
+    lines = ["flowchart TD"]
+
+    def node_line(nid: str) -> str:
+        label, kind = graph.nodes[nid]
+        left, right = shapes.get(kind, ('["', '"]'))
+        return f"    {_mermaid_id(nid)}{left}{_escape_mermaid(label) or ' '}{right}"
+    lines += [node_line(n) for n in graph.nodes if n not in in_cluster]
+    for cid, title, members in graph.clusters:
+        lines.append(f'    subgraph {cid}["{_escape_mermaid(title)}"]')
+        lines += ["    " + node_line(n) for n in members]
+        lines.append("    end")
+    highlighted = []
+    for i, (a, b, label, style) in enumerate(graph.edges):
+        arrow = "-.->" if style == "dashed" else "-->"
+        text = f"|{_escape_mermaid(label)}|" if label else ""
+        lines.append(f"    {_mermaid_id(a)} {arrow}{text} {_mermaid_id(b)}")
+        if (a, b) in taken_edges:
+            highlighted.append(str(i))
+    lines.append(f"    classDef taken stroke:{HIGHLIGHT},stroke-width:3px")
+    for nid in graph.nodes:
+        if nid in taken_nodes:
+            lines.append(f"    class {_mermaid_id(nid)} taken")
+    if highlighted:
+        lines.append(f"    linkStyle {','.join(highlighted)} stroke:{HIGHLIGHT},stroke-width:3px")
+    return "\n".join(lines) + "\n"
+
+
+def to_svg(dot_text: str) -> bytes | None:
+    """SVG via Graphviz's ``dot``, or None when Graphviz is not installed."""
+    dot = shutil.which("dot")
+    if dot is None:
+        return None
+    return subprocess.run([dot, "-Tsvg"], input=dot_text.encode(), capture_output=True, check=True).stdout

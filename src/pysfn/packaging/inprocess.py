@@ -1,0 +1,43 @@
+"""The dispatcher Lambda, in-process: the very handler the zip contains, for local runs.
+
+``InProcessDispatcher(source_path)`` renders ``handler.py`` exactly as ``gen_lambda`` does and
+loads it as a module next to the user's module (already imported, or imported from its directory),
+so a local run goes through the same ``dispatch`` code: the same allow-list, the same event
+checks, the same error names. ``invoke(function_name, payload)`` answers like the Lambda
+runtime: ``{"ok": result}`` or ``{"errorType": ..., "errorMessage": ...}``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from pathlib import Path
+
+from pysfn.packaging.zipper import render_handler
+
+
+def import_module_from(path: Path) -> types.ModuleType:
+    """Import the module at ``path`` by name, with its directory on ``sys.path``."""
+    path = Path(path).resolve()
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    module = importlib.import_module(path.stem)
+    if Path(module.__file__).resolve() != path:
+        raise ImportError(f"importing '{path.stem}' loads {module.__file__}, not {path}: rename the module")
+    return module
+
+
+class InProcessDispatcher:
+    def __init__(self, source_path, callees: list[str]):
+        self.module = import_module_from(Path(source_path))
+        code = render_handler(self.module.__name__, callees)
+        self.handler = types.ModuleType(f"pysfn_handler_{self.module.__name__}")
+        self.handler.__file__ = f"<handler of {self.module.__name__}>"
+        exec(compile(code, self.handler.__file__, "exec"), self.handler.__dict__)  # our generated code
+
+    def invoke(self, function_name: str, payload) -> dict:
+        try:
+            return {"ok": self.handler.dispatch(payload, None)}
+        except Exception as e:  # reported as the Lambda runtime reports an unhandled error
+            return {"errorType": type(e).__name__, "errorMessage": str(e)}
