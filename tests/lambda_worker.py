@@ -10,6 +10,7 @@ Lambda Python runtime reports an unhandled exception (``type(e).__name__``, ``st
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
 import tempfile
@@ -50,9 +51,11 @@ class LambdaWorker:
 
     def __enter__(self) -> "LambdaWorker":
         if self.process is None:
+            # stderr goes to a file: a pipe nobody reads could fill up and stall the worker.
+            self._stderr = tempfile.TemporaryFile(mode="w+")
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", BOOTSTRAP, str(self.root)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True,
                 cwd=self.root)
             self.pysfn_file = self._read()["pysfn"]
         return self
@@ -60,11 +63,19 @@ class LambdaWorker:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _read(self) -> dict:
+    def _stderr_text(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read()
+
+    def _read(self, timeout: float = 120) -> dict:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            self.process.kill()
+            raise LambdaWorkerError(f"the Lambda worker did not answer in {timeout} s:\n{self._stderr_text()}")
         line = self.process.stdout.readline()
         if not line:
             self.process.wait(timeout=5)
-            raise LambdaWorkerError(f"the Lambda worker died:\n{self.process.stderr.read()}")
+            raise LambdaWorkerError(f"the Lambda worker died:\n{self._stderr_text()}")
         return json.loads(line)
 
     def invoke(self, event) -> dict:
@@ -78,6 +89,6 @@ class LambdaWorker:
             self.process.stdin.close()
             self.process.wait(timeout=10)
             self.process.stdout.close()
-            self.process.stderr.close()
+            self._stderr.close()
             self.process = None
         self._dir.cleanup()

@@ -16,6 +16,7 @@ jumps straight to the handler that catches it, or ends in a ``Fail`` state.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Callable
@@ -71,21 +72,32 @@ class Lowerer:
         self.lines = source_lines
         self.file = PurePath(file).name
         self.names = Names()
+        self.pending: deque[tuple[Machine, str, Callable[[str], dict]]] = deque()
 
     # ------------------------------------------------------------------ plumbing
 
     def state(self, m: Machine, base: str, build: Callable[[str], dict]) -> Thunk:
-        """A thunk that creates the state ``build(name)`` once, on first use."""
+        """A thunk that names the state on first use and queues ``build(name)``.
+
+        Building is queued, not done on the spot: a long function would otherwise recurse once
+        per state. Names are reserved in the order states are discovered, which is the order
+        of the JSON (execution order, breadth first at branches).
+        """
         created: list[str] = []
 
         def thunk() -> str:
             if not created:
                 name = self.names.reserve(base)
                 created.append(name)
-                m.states[name] = None  # keep execution order: this state before its successors
-                m.states[name] = build(name)
+                m.states[name] = None
+                self.pending.append((m, name, build))
             return created[0]
         return thunk
+
+    def build_pending(self) -> None:
+        while self.pending:
+            m, name, build = self.pending.popleft()
+            m.states[name] = build(name)
 
     def comment(self, loc) -> str:
         text = self.lines[loc.line - 1].strip() if 0 < loc.line <= len(self.lines) else ""
@@ -114,9 +126,10 @@ class Lowerer:
     def workflow(self, wf: ir.Workflow) -> dict:
         m = Machine()
         body = self.block(m, wf.body, self.return_none(m), ())
-        start = self.arguments(m, wf, body)
+        start = self.arguments(m, wf, body)()
+        self.build_pending()
         return {"Comment": f"{wf.name} ({self.file}:{wf.loc.line}), compiled by pysfn",
-                "QueryLanguage": "JSONata", "StartAt": start(), "States": m.states}
+                "QueryLanguage": "JSONata", "StartAt": start, "States": m.states}
 
     def arguments(self, m: Machine, wf: ir.Workflow, body: Thunk) -> Thunk:
         """The first state: check the execution input like a Python call and bind the parameters.

@@ -88,15 +88,15 @@ def _expression_bindings(assign: dict, names: set[str]) -> dict[str, str] | None
     return bindings
 
 
-def _only_predecessor(machine: dict, preds, name: str):
-    """The state that alone leads to ``name`` by its ``Next``, if there is one."""
+def _only_predecessor(machine: dict, preds, name: str) -> str | None:
+    """The Task, Parallel or Pass that alone leads to ``name``, by its ``Next``, if there is one."""
     if len(preds[name]) != 1:
         return None
     pred_name, kind = preds[name][0]
     pred = machine["States"].get(pred_name)
     if kind != "next" or pred is None or pred["Type"] not in ("Task", "Parallel", "Pass"):
         return None
-    return pred
+    return pred_name
 
 
 def fold_assignment_into_predecessor(machine: dict) -> None:
@@ -113,7 +113,8 @@ def fold_assignment_into_predecessor(machine: dict) -> None:
         state = states.get(name)
         if state is None or state["Type"] != "Pass" or set(state) - {"Type", "Comment", "Assign", "Next"}:
             continue
-        pred = _only_predecessor(machine, preds, name)
+        pred_name = _only_predecessor(machine, preds, name)
+        pred = states.get(pred_name)
         if pred is None or _catches_everything(pred) or "Output" in pred:
             continue
         assigned = pred.get("Assign", {})
@@ -126,7 +127,8 @@ def fold_assignment_into_predecessor(machine: dict) -> None:
         if state.get("Comment"):
             pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
         del states[name]
-        preds = predecessors(machine)
+        successor = preds[state["Next"]]
+        successor[successor.index((name, "next"))] = (pred_name, "next")
 
 
 def fold_return_into_predecessor(machine: dict) -> None:
@@ -143,7 +145,7 @@ def fold_return_into_predecessor(machine: dict) -> None:
         state = states[name]
         if state["Type"] != "Succeed":
             continue
-        pred = _only_predecessor(machine, preds, name)
+        pred = states.get(_only_predecessor(machine, preds, name))
         if pred is None or _catches_everything(pred):
             continue
         assigned = pred.get("Assign", {})
@@ -158,4 +160,3 @@ def fold_return_into_predecessor(machine: dict) -> None:
         if state.get("Comment"):
             pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
         del states[name]
-        preds = predecessors(machine)
