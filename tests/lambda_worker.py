@@ -14,6 +14,7 @@ import select
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class LambdaWorker:
             archive.extractall(self.root)
         self.process = None
         self.pysfn_file = None
+        self._lock = threading.RLock()
 
     def __enter__(self) -> "LambdaWorker":
         if self.process is None:
@@ -79,10 +81,13 @@ class LambdaWorker:
         return json.loads(line)
 
     def invoke(self, event) -> dict:
-        self.__enter__()
-        self.process.stdin.write(json.dumps({"event": event}) + "\n")
-        self.process.stdin.flush()
-        return self._read()
+        # One request at a time: the oracle runs Parallel branches and Map iterations on threads,
+        # and interleaved requests on one pipe would swap (or lose) responses.
+        with self._lock:
+            self.__enter__()
+            self.process.stdin.write(json.dumps({"event": event}) + "\n")
+            self.process.stdin.flush()
+            return self._read()
 
     def close(self) -> None:
         if self.process is not None:
