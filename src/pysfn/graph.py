@@ -35,11 +35,12 @@ def _errors(rule: dict) -> str:
     return ", ".join(errors[:2]) + (f" +{len(errors) - 2}" if len(errors) > 2 else "")
 
 
-def _add_machine(graph: Graph, machine: dict, prefix: str, entry: str, exit_: str) -> list[str]:
+def _add_machine(graph: Graph, machine: dict, prefix: str, entry: str, exit_: str,
+                 entry_label: str = "") -> list[str]:
     """Add a (sub)machine's states; ``entry`` leads to StartAt, ends lead to ``exit_``."""
     ids = []
     node = lambda name: f"{prefix}{name}"  # noqa: E731 - state names are unique, prefix keeps it safe
-    graph.edges.append((entry, node(machine["StartAt"]), "", "solid"))
+    graph.edges.append((entry, node(machine["StartAt"]), entry_label, "dotted" if entry_label else "solid"))
     for name, state in machine["States"].items():
         graph.nodes[node(name)] = (_label(name, state), state["Type"])
         ids.append(node(name))
@@ -56,13 +57,15 @@ def _add_machine(graph: Graph, machine: dict, prefix: str, entry: str, exit_: st
         subs = [(f"branch {i + 1}", b) for i, b in enumerate(state.get("Branches", []))]
         if "ItemProcessor" in state:
             subs.append(("each item", state["ItemProcessor"]))
+        after = node(state["Next"]) if "Next" in state else exit_
         for title, sub in subs:
+            # A branch hangs off its Parallel/Map state and rejoins where that state goes next.
             cluster = f"cluster_{len(graph.clusters)}"
-            start, stop = f"{cluster}_in", f"{cluster}_out"
-            graph.nodes[start] = ("", "point")
-            graph.nodes[stop] = ("", "point")
-            members = _add_machine(graph, sub, prefix, start, stop)
-            graph.clusters.append((cluster, f"{name}: {title}", [start, stop] + members))
+            join = f"{cluster}_out"
+            graph.nodes[join] = ("", "point")
+            members = _add_machine(graph, sub, prefix, node(name), join, title)
+            graph.edges.append((join, after, "", "dotted"))
+            graph.clusters.append((cluster, f"{name}: {title}", members + [join]))
     return ids
 
 
@@ -91,7 +94,7 @@ def to_dot(definition: dict, path: list[str] | None = None) -> str:
     graph = build(definition)
     taken_nodes, taken_edges = _taken(graph, path)
     shapes = {"Choice": "diamond", "terminal": "oval", "point": "point", "Fail": "octagon",
-              "Succeed": "doublecircle"}
+              "Succeed": "box"}
     in_cluster = {n for _, _, members in graph.clusters for n in members}
     lines = ["digraph statemachine {", '  node [shape=box, fontname="Helvetica", fontsize=10];',
              '  edge [fontname="Helvetica", fontsize=9];']
@@ -99,6 +102,8 @@ def to_dot(definition: dict, path: list[str] | None = None) -> str:
     def node_line(nid: str) -> str:
         label, kind = graph.nodes[nid]
         attrs = [f'label="{_escape_dot(label)}"', f"shape={shapes.get(kind, 'box')}"]
+        if kind == "Succeed":
+            attrs.append('style="rounded,bold"')
         if nid in taken_nodes:
             attrs += [f'color="{HIGHLIGHT}"', "penwidth=2.5"]
         return f'  "{nid}" [{", ".join(attrs)}];'
@@ -109,8 +114,8 @@ def to_dot(definition: dict, path: list[str] | None = None) -> str:
         lines.append("  }")
     for a, b, label, style in graph.edges:
         attrs = [f'label="{_escape_dot(label)}"'] if label else []
-        if style == "dashed":
-            attrs.append("style=dashed")
+        if style in ("dashed", "dotted"):
+            attrs.append(f"style={style}")
         if (a, b) in taken_edges:
             attrs += [f'color="{HIGHLIGHT}"', "penwidth=2.5"]
         lines.append(f'  "{a}" -> "{b}"' + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
@@ -146,7 +151,7 @@ def to_mermaid(definition: dict, path: list[str] | None = None) -> str:
         lines.append("    end")
     highlighted = []
     for i, (a, b, label, style) in enumerate(graph.edges):
-        arrow = "-.->" if style == "dashed" else "-->"
+        arrow = "-.->" if style in ("dashed", "dotted") else "-->"
         text = f"|{_escape_mermaid(label)}|" if label else ""
         lines.append(f"    {_mermaid_id(a)} {arrow}{text} {_mermaid_id(b)}")
         if (a, b) in taken_edges:
