@@ -71,6 +71,8 @@ CASES = [
     ("y = PSF.with_retry_spec(work, (x,), (['States.ALL'],), ([Oops],))", 1, 9,
      "a retry spec that catches everything must come last"),
     ("y = b'bytes'", 1, 9, "a bytes literal is not a JSON value"),
+    ("return 1e400", 1, 12, "inf is not a JSON number"),
+    ("y = PSF.with_retry_spec(work, (x,), ([], 1))", 1, 42, "a retry spec needs at least one error"),
     ("if PSF.StringMatches(x, x):\n    pass", 1, 29, "the pattern of PSF.StringMatches must be a string literal"),
     ("y = x if x else items", 1, 9, "'x if x else items': this expression is not supported"),
 ]
@@ -101,6 +103,7 @@ MODULE_CASES = [
     ("def f(:\n", "syntax error", 1, 7),
     ("import pysfn as PSF\n\n@PSF.main\ndef f(*args):\n    return 1\n", "the entry's parameters", 4, 8),
     ("import pysfn as PSF\n\n@PSF.main\ndef f(a=len):\n    return 1\n", "a parameter default must be a literal", 4, 9),
+    ("import pysfn as PSF\n\n@PSF.main\ndef f(a=b'x'):\n    return 1\n", "a parameter default must be a JSON value", 4, 9),
 ]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import math
 
 from pysfn.compiler import ir
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
-from pysfn.compiler.module import ModuleInfo
+from pysfn.compiler.module import ModuleInfo, is_json_value
 from pysfn.compiler.scope import Scope
 
 ASL_TESTS = {
@@ -392,6 +393,9 @@ class FunctionCompiler:
             else:
                 raise self.rep.error(e, f"'{ast.unparse(e)}' is not an exception class or error name",
                                      "list exception classes or ASL error names such as 'States.Timeout'")
+        if not names:
+            raise self.rep.error(errors_node, "a retry spec needs at least one error to retry on",
+                                 "name the exceptions: ([TimeoutError, ConnectionError], 2, 3)")
         if "States.ALL" in names:
             names = {"States.ALL"}
         numbers = []
@@ -416,6 +420,9 @@ class FunctionCompiler:
     def expr(self, node: ast.expr, in_condition: bool = False) -> ir.Expr:
         loc = self.loc(node)
         if isinstance(node, ast.Constant):
+            if isinstance(node.value, float) and not math.isfinite(node.value):
+                raise self.rep.error(node, f"{node.value!r} is not a JSON number",
+                                     "JSON numbers are finite: use a string or None instead")
             if isinstance(node.value, (str, int, float, bool)) or node.value is None:
                 return ir.Const(node.value, loc)
             raise self.rep.error(node, f"a {type(node.value).__name__} literal is not a JSON value",
@@ -549,6 +556,8 @@ def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
                 raise rep.error(d, "a parameter default must be a literal", "use a JSON literal: 0, \"\", None, [], {}")
             if isinstance(value, tuple):
                 value = list(value)
+            if not is_json_value(value):
+                raise rep.error(d, "a parameter default must be a JSON value", "use a JSON literal: 0, \"\", None, [], {}")
             default = ir.Const(value, Loc.of(rep.file, d))
         params.append((p, default))
     for p, _ in params:

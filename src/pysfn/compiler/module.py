@@ -51,15 +51,15 @@ class ModuleInfo:
         return None
 
 
-def _is_json_value(value) -> bool:
+def is_json_value(value) -> bool:
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
         return False
     if isinstance(value, dict):
-        return all(isinstance(k, str) for k in value) and all(_is_json_value(v) for v in value.values())
+        return all(isinstance(k, str) for k in value) and all(is_json_value(v) for v in value.values())
     if isinstance(value, (list, tuple)):
-        return all(_is_json_value(v) for v in value)
+        return all(is_json_value(v) for v in value)
     return True
 
 
@@ -141,7 +141,7 @@ def analyse_module(path: Path, source: str, tree: ast.Module, reporter: Reporter
                         continue
                     if isinstance(value, tuple):
                         value = list(value)
-                    if _is_json_value(value):
+                    if is_json_value(value):
                         info.constants[target.id] = value
     for name in assigned_twice:  # a constant must be one value for the whole run
         info.constants.pop(name, None)
