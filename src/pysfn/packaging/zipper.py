@@ -1,76 +1,147 @@
 """gen_lambda: the dispatcher Lambda package, as a deterministic zip.
 
-The same inputs give the same bytes: entries are sorted, timestamps and permissions fixed,
-and nothing of the build machine (absolute paths, __pycache__, mtimes) gets in.
+The same inputs give the same bytes, so a deploy tool can tell "unchanged" from the hash alone:
+entries are sorted, timestamps, permissions and the creating system are fixed, and nothing of the
+build machine (absolute paths, mtimes, modes, ``__pycache__``) gets in. The zip holds:
+
+    handler.py                   rendered from handler.py.tmpl: dispatch(event, context)
+    <module>.py                  the workflow module, as is
+    <local modules>              what it imports from its directory (see imports.py)
+    pysfn/__init__.py, pysfn/runtime.py   the dependency-free runtime, from the installed pysfn
 """
 
 from __future__ import annotations
 
 import io
-import re
+import keyword
+import os
+import string
 import zipfile
 from importlib import resources
 from pathlib import Path
 
-from pysfn.packaging.imports import find_local_modules
+from pysfn.packaging.imports import RUNTIME_PACKAGE, find_local_modules
 
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
-FILE_MODE = 0o644
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can store
+FILE_MODE = 0o100644  # a regular file, rw-r--r--
+UNIX = 3  # ZipInfo.create_system: makes unzip honour FILE_MODE
+COMPRESS_LEVEL = 9
+HANDLER = "handler.py"
 RUNTIME_FILES = ("__init__.py", "runtime.py")  # the dependency-free part of pysfn
-_CALLEE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
-_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Top-level names a local module must not take: it would shadow the handler or the runtime.
+_RESERVED = {HANDLER, HANDLER[:-3], RUNTIME_PACKAGE, RUNTIME_PACKAGE + ".py"}
+
+
+class PackagingError(ValueError):
+    """The inputs cannot make a working package; the message says what to change."""
+
+
+def _is_name(text: str) -> bool:
+    return text.isidentifier() and not keyword.iskeyword(text)
+
+
+def _check_callee(key: str) -> None:
+    if not isinstance(key, str) or not all(_is_name(part) for part in key.split(".")):
+        raise PackagingError(f"callee key {key!r} is not a dotted Python name such as 'get_summary' "
+                             "or 'helpers.tokenise'")
+
+
+def _check_module_name(name: str) -> None:
+    if not _is_name(name):
+        raise PackagingError(f"the module name '{name}' cannot be imported by the handler: rename the file "
+                             "to a Python identifier (letters, digits and _), e.g. "
+                             f"'{''.join(c if c.isalnum() else '_' for c in name)}.py'")
+    if name in (HANDLER[:-3], RUNTIME_PACKAGE):
+        raise PackagingError(f"a workflow module named '{name}' would clash with the package's own "
+                             f"'{name}': rename the file")
 
 
 def render_handler(module_name: str, callees: list[str]) -> str:
-    if not _MODULE_NAME.fullmatch(module_name):
-        raise ValueError(f"'{module_name}' is not an importable module name: rename the file")
+    """The source of ``handler.py`` for ``module_name`` serving exactly ``callees``."""
+    _check_module_name(module_name)
     for key in callees:
-        if not _CALLEE_KEY.fullmatch(key):
-            raise ValueError(f"callee key {key!r} is not a dotted Python name")
-    template = resources.files("pysfn.packaging").joinpath("handler.py.tmpl").read_text(encoding="utf-8")
-    # Each entry reads the attribute when called (so a test's monkeypatch is seen in-process);
-    # the attribute path is written out here, never taken from the event.
-    lines = "".join(f"    {key!r}: lambda *args, **kwargs: _workflow.{key}(*args, **kwargs),\n"
-                    for key in sorted(set(callees)))
-    return template.format(module=module_name, callees=lines)
+        _check_callee(key)
+    template = resources.files(__package__).joinpath("handler.py.tmpl").read_text(encoding="utf-8")
+    keys = sorted(set(callees))
+    # Each entry looks its attribute up when called, so a test that replaces a callee in the
+    # module (monkeypatch) is seen by the in-process dispatcher; the path is fixed here.
+    entries = "".join(f'    "{key}": lambda *args, **kwargs: _workflow.{key}(*args, **kwargs),\n'
+                      for key in keys)
+    check = "".join(f"    _workflow.{key},\n" for key in keys)
+    return string.Template(template).substitute(module=module_name, callees=entries, check=check)
 
 
-def _entry(name: str, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
-    info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # Unix, so the permission bits below are honoured
-    info.external_attr = (0o100000 | FILE_MODE) << 16
-    return info, data
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise PackagingError(f"cannot read {path}: {e.strerror or e}") from None
+
+
+def _archive_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, with / separators; PackagingError if it is not under root."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        raise PackagingError(f"local module {path} is not inside the workflow's directory {root}: "
+                             "the Lambda can only import modules that sit next to the workflow") from None
+
+
+def _local_files(local_modules, root: Path) -> dict[str, Path]:
+    """Archive name -> file for the local modules (files, or package directories expanded)."""
+    files = {}
+    for item in local_modules:
+        path = Path(os.path.abspath(item))
+        found = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in found:
+            if "__pycache__" in file.parts or file.suffix == ".pyc" or file.is_dir():
+                continue
+            name = _archive_name(file, root)
+            if name.split("/")[0] in _RESERVED:
+                raise PackagingError(f"the local module {name} would clash with the package's own "
+                                     f"'{name.split('/')[0]}': rename it")
+            files[name] = file
+    return files
 
 
 def package_files(source_path, callees: list[str], local_modules=None) -> dict[str, bytes]:
     """Archive name -> content for the dispatcher package of ``source_path``."""
-    source_path = Path(source_path).resolve()
+    source_path = Path(os.path.abspath(source_path))
     root = source_path.parent
     if local_modules is None:
         local_modules = find_local_modules(source_path)
-    files = {"handler.py": render_handler(source_path.stem, callees).encode("utf-8"),
-             source_path.name: source_path.read_bytes()}
-    for path in local_modules:
-        relative = Path(path).resolve().relative_to(root)  # ValueError if outside: not local
-        files[relative.as_posix()] = Path(path).read_bytes()
-    runtime = resources.files("pysfn")
+    files = {name: _read(path) for name, path in _local_files(local_modules, root).items()}
+    files[source_path.name] = _read(source_path)
+    files[HANDLER] = render_handler(source_path.stem, callees).encode("utf-8")
+    runtime = resources.files(RUNTIME_PACKAGE)
     for name in RUNTIME_FILES:
-        files[f"pysfn/{name}"] = runtime.joinpath(name).read_bytes()
+        files[f"{RUNTIME_PACKAGE}/{name}"] = runtime.joinpath(name).read_bytes()
     return files
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = UNIX
+    info.external_attr = FILE_MODE << 16
+    return info
+
+
 def build_zip_bytes(source_path, callees: list[str], local_modules=None) -> bytes:
+    """The package as bytes: the same inputs always give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in sorted(package_files(source_path, callees, local_modules).items()):
-            info, data = _entry(name, data)
-            archive.writestr(info, data, compresslevel=9)
+            archive.writestr(_entry(name), data, compresslevel=COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
 def build_zip(source_path, zip_path, callees: list[str], local_modules=None) -> Path:
-    """Write the package to ``zip_path`` and return its path."""
+    """Write the package to ``zip_path`` and return that path.
+
+    PackagingError for inputs that cannot make a package (nothing is written then); OSError if
+    ``zip_path`` cannot be written.
+    """
     data = build_zip_bytes(source_path, callees, local_modules)
     zip_path = Path(zip_path)
     zip_path.write_bytes(data)
