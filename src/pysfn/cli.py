@@ -82,11 +82,19 @@ def compile_command(source, lambda_arn, entry, output):
 @click.argument("zip_path", metavar="ZIP", type=click.Path())
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 def package_command(source, zip_path, entry):
-    """Build the dispatcher Lambda package ZIP for SOURCE (deterministic bytes)."""
-    from pysfn.packaging import build_zip
+    """Build the dispatcher Lambda package ZIP for SOURCE (deterministic bytes).
+
+    The zip holds handler.py (Lambda handler: handler.dispatch), SOURCE, the local modules it
+    imports and the pysfn runtime; the same SOURCE always gives the same bytes.
+    """
+    from pysfn.packaging import PackagingError, build_zip_bytes
     result = _compile(source, None, entry)
     try:
-        build_zip(result.source_path, zip_path, result.callees, result.local_modules)
+        data = build_zip_bytes(result.source_path, result.callees, result.local_modules)
+    except PackagingError as e:
+        _fail(f"error: {e}")
+    try:
+        Path(zip_path).write_bytes(data)
     except OSError as e:
         _fail(f"error: cannot write {zip_path}: {e.strerror or e}")
     click.echo(f"wrote {zip_path}: handler.dispatch serving {', '.join(result.callees) or 'no callees'}",
