@@ -1,10 +1,31 @@
 """Shared pytest configuration for tests/.
 
-Keep this file minimal: fixtures live in their own modules (e.g. ``tests/oracle.py``,
-``tests/differential.py``) and are imported by the tests that use them.
+Keep this file small: helpers live in their own modules (``tests/oracle.py``,
+``tests/differential.py``, ``tests/lambda_worker.py``); only fixtures shared by several test
+modules are defined here.
 """
+
+import pytest
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "oracle: runs state machines in the independent oracle (moto's ASL interpreter)")
+
+
+@pytest.fixture(scope="session")
+def compiled_workflow(tmp_path_factory):
+    """``compiled_workflow(path)``: the workflow compiled, packaged and served by a clean worker.
+
+    One per workflow file for the whole session (packaging and starting a worker cost ~50 ms).
+    """
+    from differential import compile_and_package
+    cache = {}
+
+    def get(path):
+        if path not in cache:
+            cache[path] = compile_and_package(path, tmp_path_factory.mktemp(path.stem))
+        return cache[path]
+    yield get
+    for workflow in cache.values():
+        workflow.worker.close()

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from differential import EXAMPLES, compile_and_package, comparable, import_workflow, run_native
+from differential import EXAMPLES, comparable, import_workflow, run_native
 from pysfn.compiler import compile_file
 
 SOURCE = EXAMPLES / "analyse_text.py"
@@ -49,11 +49,9 @@ def test_compile_tool_puts_the_lambda_arn_in_every_task(tmp_path):
     assert text.count(arn) == GOLDEN.read_text().count("${DispatcherFunctionArn}") > 0
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    workflow = compile_and_package(SOURCE, tmp_path_factory.mktemp("example"))
-    yield workflow
-    workflow.worker.close()
+@pytest.fixture
+def example(compiled_workflow):
+    return compiled_workflow(SOURCE)
 
 
 @pytest.mark.parametrize("inp", BRANCH_INPUTS, ids=lambda i: json.dumps(i)[:30])

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from differential import EXAMPLES, WORKFLOWS, compile_and_package, comparable, import_workflow, run_native
+from differential import EXAMPLES, WORKFLOWS, comparable, import_workflow, run_native
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -16,30 +16,19 @@ json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                            | st.dictionaries(st.text("abk", max_size=2), inner, max_size=3), max_leaves=6)
 
 
-@pytest.fixture(scope="module")
-def machines(tmp_path_factory):
-    cache = {}
-
-    def get(path):
-        if path not in cache:
-            cache[path] = compile_and_package(path, tmp_path_factory.mktemp(path.stem))
-        return cache[path]
-    yield get
-    for workflow in cache.values():
-        workflow.worker.close()
 
 
-def agree(machines, path, inp):
-    workflow = machines(path)
+def agree(compiled_workflow, path, inp):
+    workflow = compiled_workflow(path)
     native = run_native(import_workflow(path), workflow.entry, inp)
     assert comparable(workflow.run(inp)) == comparable(native), f"input: {inp}"
 
 
 @SETTINGS
 @given(text=st.text("abcdAB eiou\t", max_size=12), style=st.none() | st.sampled_from(["long", "brief"]))
-def test_example_agrees_on_any_text(machines, text, style):
+def test_example_agrees_on_any_text(compiled_workflow, text, style):
     inp = {"text": text} if style is None else {"text": text, "style": style}
-    agree(machines, EXAMPLES / "analyse_text.py", inp)
+    agree(compiled_workflow, EXAMPLES / "analyse_text.py", inp)
 
 
 @SETTINGS
@@ -47,16 +36,16 @@ def test_example_agrees_on_any_text(machines, text, style):
        y=json_values, items=st.lists(scalars, max_size=4), text=st.text("as", max_size=3),
        box=st.none() | st.text("kx", max_size=3) | st.lists(st.text("k", max_size=1), max_size=2)
        | st.dictionaries(st.text("kx", max_size=1), scalars, max_size=2))
-def test_conditions_agree_on_any_json(machines, x, y, items, text, box):
-    agree(machines, WORKFLOWS / "wf_conditions.py", {"x": x, "y": y, "items": items, "text": text, "box": box})
+def test_conditions_agree_on_any_json(compiled_workflow, x, y, items, text, box):
+    agree(compiled_workflow, WORKFLOWS / "wf_conditions.py", {"x": x, "y": y, "items": items, "text": text, "box": box})
 
 
 @SETTINGS
 @given(d=st.dictionaries(st.sampled_from(["a", "b", "xs", "s", "deep"]), json_values, max_size=5),
        i=st.integers(-3, 3), k=st.sampled_from(["a", "b", "zz"]))
-def test_subscripts_agree_or_name_the_python_error(machines, d, i, k):
+def test_subscripts_agree_or_name_the_python_error(compiled_workflow, d, i, k):
     path = WORKFLOWS / "wf_subscripts.py"
-    workflow = machines(path)
+    workflow = compiled_workflow(path)
     inp = {"d": d, "i": i, "k": k}
     native = run_native(import_workflow(path), workflow.entry, inp)
     machine = workflow.run(inp)
