@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from differential import WORKFLOWS, comparable, import_workflow, run_native
+from independent_validators import independent_problems
 from pysfn.asl.validator import validate
 
 WORKFLOW_FILES = sorted(p for p in WORKFLOWS.glob("wf_*.py") if hasattr(import_workflow(p), "CASES"))
@@ -26,7 +27,10 @@ def test_native_and_compiled_agree(compiled_workflow, path, case):
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=[p.stem for p in WORKFLOW_FILES])
 def test_compiled_machine_is_valid(compiled_workflow, path):
-    assert validate(compiled_workflow(path).definition) == []
+    """Our validator, and the two we did not write (moto's static analyser, statelint)."""
+    definition = compiled_workflow(path).definition
+    assert validate(definition) == []
+    assert independent_problems(definition) == []
 
 
 def test_failing_subscripts_name_the_python_error(compiled_workflow):

@@ -186,7 +186,10 @@ def test_known_false_positives_still_occur(validator, regex, why):
     """The independent validators' errors we ignore are still theirs (else drop them from the list)."""
     if validator not in available():
         pytest.skip(f"{validator} is not installed")
-    machines = [*GOOD.values(), {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"y": 1}, "End": True}}}]
+    machines = [*GOOD.values(), {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"y": 1}, "End": True}}},
+                {"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+                    "C": {"Type": "Choice", "Choices": [{"Condition": "{% $not($exists($x)) %}", "Next": "D"}], "Default": "D"},
+                    "D": {"Type": "Succeed"}}}]
     raw = [p for m in machines for p in statelint_problems(m, raw=True)]
     assert any(re.search(regex, p) for p in raw), why
 
