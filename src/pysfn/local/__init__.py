@@ -1,0 +1,104 @@
+"""``pysfn.local``: an interpreter for JSONata-mode Amazon States Language machines.
+
+    from pysfn.local import run_definition
+    result = run_definition(definition, {"text": "hi"}, invoke)
+    result.status, result.output, result.error, result.cause, result.record
+
+``invoke(function_name, payload)`` serves every Lambda Task and answers ``{"ok": value}`` or
+``{"errorType": str, "errorMessage": str}`` (the contract of ``tests/oracle.py``). The record
+(``ExecutionRecord``) holds the path, the billable transitions, Lambda calls, retries, skipped
+waits and the event history.
+
+Modules: ``definition`` (load and check a definition), ``interpreter`` (states, transitions,
+Retry/Catch), ``expressions`` (JSONata, templates, the Step Functions functions), ``scopes``
+(variables), ``errors`` (States.* errors and matching), ``limits`` (payload quotas),
+``record`` (the execution record).
+
+Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
+JSONPath-mode states and fields, service integrations other than Lambda (``lambda:invoke`` and
+plain function ARNs), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
+ItemBatcher, ResultWriter, tolerated failures, ``Credentials``. Locally, nothing times out,
+Parallel branches and Map iterations run one after another in order, and a DISTRIBUTED Map runs
+like an INLINE one except that its iterations cannot read outer variables.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .definition import load
+from .errors import InvalidDefinition, StatesError, UnsupportedFeature
+from .interpreter import Interpreter, Invoke
+from .limits import PAYLOAD_LIMIT, text_size
+from .record import ExecutionRecord, to_json_text
+from .scopes import Scope
+
+__all__ = ["run_definition", "ExecutionResult", "ExecutionRecord", "UnsupportedFeature", "InvalidDefinition"]
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+STATE_MACHINE_NAME = "pysfn-local"
+
+
+@dataclass
+class ExecutionResult:
+    status: str                 # "SUCCEEDED" | "FAILED"
+    output: Any = None          # when SUCCEEDED
+    error: str | None = None    # when FAILED (None: a Fail state without Error)
+    cause: str | None = None    # when FAILED
+    record: ExecutionRecord | None = None
+
+
+def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | None) -> dict:
+    """``$states.context`` without its per-state part (``State``, ``Map``)."""
+    machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
+    context = {
+        "Execution": {"Id": f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{execution_name}",
+                      "Input": inp, "Name": execution_name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/pysfn-local",
+                      "StartTime": start_time, "RedriveCount": 0},
+        "StateMachine": {"Id": machine_arn, "Name": STATE_MACHINE_NAME},
+    }
+    for key, value in (overrides or {}).items():
+        if isinstance(value, dict) and isinstance(context.get(key), dict):
+            context[key] = {**context[key], **value}
+        else:
+            context[key] = value
+    return context
+
+
+def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
+                   execution_name: str = "local", context_overrides: dict | None = None) -> ExecutionResult:
+    """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
+
+    Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
+    implement, ``InvalidDefinition`` for a definition AWS would reject, ``ValueError`` for an input
+    over 256 KiB (``StartExecution`` refuses it), and re-raises an exception
+    of ``invoke`` itself (a bug in the caller, not a Lambda error). Waits and retry back-offs are
+    recorded and skipped unless ``skip_waits=False``. ``context_overrides`` updates the context
+    object (``{"Execution": {"Name": ...}}`` merges into ``$states.context.Execution``).
+    """
+    if isinstance(definition, str):
+        definition = json.loads(definition)
+    machine = load(definition)
+    text = to_json_text(input)
+    if text_size(text) > PAYLOAD_LIMIT:  # StartExecution itself refuses it: there is no execution
+        raise ValueError(f"the execution input is {text_size(text)} bytes; Step Functions accepts at most "
+                         f"{PAYLOAD_LIMIT}")
+    value = json.loads(text)  # plain JSON, and the caller's object is never shared
+    start_time = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    context = _context(execution_name, start_time, value, context_overrides)
+    record = ExecutionRecord()
+    record.add_event("ExecutionStarted", "executionStartedEventDetails",
+                     {"input": text, "roleArn": context["Execution"].get("RoleArn")})
+    interpreter = Interpreter(invoke, record, context, skip_waits)
+    try:
+        _, text = interpreter.run_machine(machine, value, text, Scope())
+    except StatesError as failure:
+        details = {key: value for key, value in (("error", failure.error), ("cause", failure.cause))
+                   if value is not None}
+        record.add_event("ExecutionFailed", "executionFailedEventDetails", details)
+        return ExecutionResult("FAILED", None, failure.error, failure.cause, record)
+    record.add_event("ExecutionSucceeded", "executionSucceededEventDetails", {"output": text})
+    return ExecutionResult("SUCCEEDED", json.loads(text), record=record)

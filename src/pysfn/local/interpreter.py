@@ -1,0 +1,359 @@
+"""States and transitions: one method per state type, and Retry/Catch for Task, Parallel and Map.
+
+A state's work follows AWS's JSONata-mode order: evaluate the state's fields against
+``$states.input`` (and ``$states.context``) and the variables as they were when the state was
+entered; for Task/Parallel/Map, run the work (``$states.result``); evaluate ``Assign`` and
+``Output`` (both still reading the variables from state entry); then store the assignments and
+leave. Errors raised while evaluating ``Arguments``, running the work or evaluating ``Assign`` go to
+the state's Retry/Catch; an error in ``Output`` fails the state outright (as in the oracle).
+
+Parallel branches and Map iterations run one after another, in order; the first that fails
+stops the state (on AWS the others would be running concurrently and are stopped).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import time
+from typing import Any, Callable
+
+from . import definition as asl
+from .errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError, UnsupportedFeature, lambda_cause, matches
+from .expressions import Site, Template
+from .limits import check_payload
+from .record import ExecutionRecord, to_json_text
+from .scopes import Scope
+
+Invoke = Callable[[str, Any], dict]
+
+
+class Interpreter:
+    def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool):
+        self.invoke = invoke
+        self.record = record
+        self.context = context  # {"Execution": ..., "StateMachine": ...}: shared by every state
+        self.skip_waits = skip_waits
+        self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
+                         "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
+                         "Parallel": self.run_parallel, "Map": self.run_map}
+
+    # -- machines -----------------------------------------------------------------------------
+    def run_machine(self, machine: asl.Machine, value: Any, text: str, scope: Scope) -> tuple[Any, str]:
+        """Run from StartAt to the end; returns the output and its JSON text (raises StatesError)."""
+        name = machine.start_at
+        while name is not None:
+            state = machine.states[name]
+            entered = self.record.enter(state.type, state.name, text)
+            try:
+                value, text, name = self.handlers[state.type](state, value, scope, entered)
+            except StatesError as failure:
+                self.log_failure(failure, state)
+                raise
+        return value, text
+
+    def site(self, state: asl.State, entered: int, scope: Scope, state_input: Any, retry_count: int = 0) -> Site:
+        context = dict(self.context)
+        context["State"] = {"EnteredTime": self.record.events[entered - 1]["timestamp"], "Name": state.name,
+                            "RetryCount": retry_count}
+        return Site(state.name, entered, scope.lookup, {"input": state_input, "context": context})
+
+    def log_failure(self, failure: StatesError, state: asl.State) -> None:
+        """An expression failure gets its EvaluationFailed event (once)."""
+        if failure.logged:
+            return
+        failure.logged = True
+        if failure.error == QUERY_EVALUATION_ERROR:
+            self.record.add_event("EvaluationFailed", "evaluationFailedEventDetails",
+                                  {"error": failure.error, "cause": failure.cause, "state": state.name})
+
+    @staticmethod
+    def assignments(pairs: list[tuple[str, Template]] | None, site: Site) -> dict:
+        if not pairs:
+            return {}
+        return {name: template.evaluate(site) for name, template in pairs}
+
+    def leave(self, state: asl.State, scope: Scope, output: Any, assigned: dict,
+              next_name: str | None) -> tuple[Any, str, str | None]:
+        """Store the assignments, record the exit: the state's result as ``run_machine`` wants it."""
+        text = to_json_text(output)
+        check_payload(text, f"The state '{state.name}' output")
+        texts = None
+        if assigned:
+            texts = {name: to_json_text(value) for name, value in assigned.items()}
+            scope.assign(assigned, texts, state.name)
+        self.record.exit(state.type, state.name, text, texts)
+        return output, text, next_name
+
+    def wait(self, state_name: str, seconds: float) -> None:
+        self.record.waits.append((state_name, seconds))
+        if not self.skip_waits and seconds > 0:
+            time.sleep(seconds)
+
+    # -- simple states ------------------------------------------------------------------------
+    def run_pass(self, state, state_input, scope, entered):
+        site = self.site(state, entered, scope, state_input)
+        assigned = self.assignments(state.assign, site)
+        output = state.output.evaluate(site) if state.output else state_input
+        return self.leave(state, scope, output, assigned, state.next)
+
+    def run_succeed(self, state, state_input, scope, entered):
+        output = state.output.evaluate(self.site(state, entered, scope, state_input)) if state.output else state_input
+        return self.leave(state, scope, output, {}, None)
+
+    def run_fail(self, state, state_input, scope, entered):
+        site = self.site(state, entered, scope, state_input)
+        error = self.string_field(state.error, site, "Error")
+        cause = self.string_field(state.cause, site, "Cause")
+        failure = StatesError(error, cause)
+        failure.logged = True
+        raise failure
+
+    @staticmethod
+    def string_field(template: Template | None, site: Site, field: str) -> str | None:
+        if template is None:
+            return None
+        value = template.evaluate(site)
+        if not isinstance(value, str):
+            raise site.fail(f"The field '{field}' must be a string, but its value was: {to_json_text(value)}")
+        return value
+
+    def run_choice(self, state, state_input, scope, entered):
+        site = self.site(state, entered, scope, state_input)
+        chosen = None
+        for i, rule in enumerate(state.rules):
+            value = rule.condition.evaluate(site)
+            if type(value) is not bool:
+                where = getattr(rule.condition, "where", f"The field 'Choices[{i}].Condition'")
+                raise site.fail(f"{where} returned a non-boolean value: {to_json_text(value)}")
+            if value:
+                chosen = rule
+                break
+        if chosen is None and state.default is None:
+            raise StatesError(NO_CHOICE_MATCHED, f"No Choice rule of the state '{state.name}' matched, and it "
+                                                 f"has no Default.")
+        assigned = self.assignments(state.assign, site)  # state level: whichever rule matched
+        output_template = state.output
+        if chosen is not None:
+            assigned.update(self.assignments(chosen.assign, site))
+            output_template = chosen.output or output_template
+        output = output_template.evaluate(site) if output_template else state_input
+        return self.leave(state, scope, output, assigned, chosen.next if chosen else state.default)
+
+    def run_wait(self, state, state_input, scope, entered):
+        site = self.site(state, entered, scope, state_input)
+        if state.seconds is not None:
+            seconds = state.seconds.evaluate(site)
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds != int(seconds) \
+                    or not 0 <= seconds <= 99999999:
+                raise site.fail(f"The field 'Seconds' must be an integer from 0 to 99999999, but its value was: "
+                                f"{to_json_text(seconds)}")
+            seconds = int(seconds)
+        else:
+            stamp = state.timestamp.evaluate(site)
+            when = _timestamp(stamp)
+            if when is None:
+                raise site.fail(f"The field 'Timestamp' must be an RFC 3339 timestamp with a time zone (such as "
+                                f"2025-01-31T12:00:00Z), but its value was: {to_json_text(stamp)}")
+            now = datetime.datetime.now(datetime.timezone.utc)
+            seconds = max(0.0, (when - now).total_seconds())
+        self.wait(state.name, seconds)
+        assigned = self.assignments(state.assign, site)
+        output = state.output.evaluate(site) if state.output else state_input
+        return self.leave(state, scope, output, assigned, state.next)
+
+    # -- Retry and Catch ----------------------------------------------------------------------
+    def with_recovery(self, state, state_input, scope, entered, attempt):
+        """Run ``attempt(site)`` (the state's work: its result) under the state's Retry and Catch."""
+        counts = [0] * len(state.retriers)
+        retry_count = 0
+        while True:
+            site = self.site(state, entered, scope, state_input, retry_count)
+            try:
+                result = attempt(site)
+                site.states["result"] = result
+                assigned = self.assignments(state.assign, site)
+                break
+            except StatesError as failure:
+                self.log_failure(failure, state)
+                delay = self.retry_delay(state, counts, failure.error)
+                if delay is not None:
+                    retry_count += 1
+                    self.record.retries += 1
+                    self.record.transitions += 1  # AWS bills every retry attempt as a transition
+                    self.wait(state.name, delay)
+                    continue
+                catcher = next((c for c in state.catchers if matches(c.error_equals, failure.error)), None)
+                if catcher is None:
+                    raise
+                site.states.pop("result", None)
+                site.states["errorOutput"] = failure.output
+                assigned = self.assignments(catcher.assign, site)
+                output = catcher.output.evaluate(site) if catcher.output else failure.output
+                return self.leave(state, scope, output, assigned, catcher.next)
+        output = state.output.evaluate(site) if state.output else result
+        return self.leave(state, scope, output, assigned, state.next)
+
+    @staticmethod
+    def retry_delay(state: asl.State, counts: list[int], error: str | None) -> float | None:
+        """The back-off before the next attempt, or ``None`` (no retrier matches, or the first one
+        that matches is exhausted: later retriers are not consulted). Counts the attempt."""
+        for i, retrier in enumerate(state.retriers):
+            if not matches(retrier.error_equals, error):
+                continue
+            if counts[i] >= retrier.max_attempts:
+                return None
+            delay = retrier.interval_seconds * retrier.backoff_rate ** counts[i]
+            counts[i] += 1
+            if retrier.max_delay_seconds is not None:
+                delay = min(delay, retrier.max_delay_seconds)
+            return random.uniform(0, delay) if retrier.jitter else delay
+        return None
+
+    # -- Task ---------------------------------------------------------------------------------
+    def run_task(self, state, state_input, scope, entered):
+        return self.with_recovery(state, state_input, scope, entered, lambda site: self.task_attempt(state, site))
+
+    def task_attempt(self, state: asl.State, site: Site) -> Any:
+        arguments = state.arguments.evaluate(site) if state.arguments is not None else None
+        for timeout in state.timeouts:  # evaluated as AWS does; a local call never times out
+            timeout.evaluate(site)
+        if state.resource == asl.LAMBDA_INVOKE:
+            if not isinstance(arguments, dict) or not isinstance(arguments.get("FunctionName"), str):
+                raise site.fail("The Arguments of lambda:invoke must be an object with a string FunctionName, "
+                                f"but were: {to_json_text(arguments)}")
+            asl.check_lambda_arguments(state.name, arguments)
+            function, payload, prefix = arguments["FunctionName"], arguments.get("Payload"), "Task"
+            details = {"resourceType": "lambda", "resource": "invoke", "region": _region(self.context),
+                       "parameters": to_json_text(arguments)}
+        else:  # a Lambda function ARN as Resource: Arguments are the payload, the result is the output
+            function, payload, prefix = state.resource, arguments, "LambdaFunction"
+            details = {"resource": state.resource, "input": to_json_text(arguments)}
+        common = {"resourceType": "lambda", "resource": "invoke"} if prefix == "Task" else {}
+        self.record.add_event(f"{prefix}Scheduled", f"{_lower(prefix)}ScheduledEventDetails", details)
+        if prefix == "Task":
+            self.record.add_event("TaskStarted", "taskStartedEventDetails", dict(common))
+        else:
+            self.record.add_event("LambdaFunctionStarted")
+        ok, value, text = self.call_lambda(state, function, payload)
+        if not ok:
+            self.record.add_event(f"{prefix}Failed", f"{_lower(prefix)}FailedEventDetails",
+                                  {**common, "error": value.error, "cause": value.cause})
+            value.logged = True
+            raise value
+        self.record.add_event(f"{prefix}Succeeded", f"{_lower(prefix)}SucceededEventDetails",
+                              {**common, "output": text})
+        check_payload(text, f"The result of the state '{state.name}'")
+        if prefix == "Task":
+            return {"Payload": value, "StatusCode": 200, "ExecutedVersion": "$LATEST"}
+        return value
+
+    def call_lambda(self, state: asl.State, function: str, payload: Any) -> tuple[bool, Any, str | None]:
+        """``(True, output, output JSON)`` or ``(False, StatesError, None)``."""
+        if self.invoke is None:
+            raise UnsupportedFeature(f"state '{state.name}' invokes the Lambda function {function!r}, but "
+                                     f"run_definition was given no invoke function")
+        self.record.lambda_invocations += 1
+        response = self.invoke(function, json.loads(to_json_text(payload)))  # the callee gets its own copy
+        if isinstance(response, dict) and "ok" in response:
+            text = to_json_text(response["ok"])  # through JSON, as a real Lambda response is
+            return True, json.loads(text), text
+        if isinstance(response, dict) and "errorType" in response:
+            error_type, message = str(response["errorType"]), str(response.get("errorMessage", ""))
+            return False, StatesError(error_type, lambda_cause(error_type, message)), None
+        raise TypeError(f"invoke({function!r}, ...) returned {response!r}: expected {{'ok': value}} or "
+                        f"{{'errorType': ..., 'errorMessage': ...}}")
+
+    # -- Parallel and Map ---------------------------------------------------------------------
+    def run_parallel(self, state, state_input, scope, entered):
+        return self.with_recovery(state, state_input, scope, entered,
+                                  lambda site: self.parallel_attempt(state, state_input, scope, site))
+
+    def parallel_attempt(self, state, state_input, scope, site):
+        branch_input = state.arguments.evaluate(site) if state.arguments is not None else state_input
+        text = to_json_text(branch_input)
+        self.record.add_event("ParallelStateStarted")
+        results = []
+        try:
+            for branch in state.branches:
+                inner = scope.inner()
+                try:
+                    results.append(self.run_machine(branch, branch_input, text, inner)[0])
+                finally:
+                    inner.release()
+        except StatesError:
+            self.record.add_event("ParallelStateFailed")
+            raise
+        self.record.add_event("ParallelStateSucceeded")
+        return results
+
+    def run_map(self, state, state_input, scope, entered):
+        return self.with_recovery(state, state_input, scope, entered,
+                                  lambda site: self.map_attempt(state, state_input, scope, site))
+
+    def map_attempt(self, state, state_input, scope, site):
+        items = state.items.evaluate(site) if state.items is not None else state_input
+        if not isinstance(items, list):
+            where = getattr(state.items, "where", "The Map state input (no Items)")
+            raise site.fail(f"{where} returned an unexpected result type. Expected 'array', but was "
+                            f"'{_json_type(items)}' for value: {to_json_text(items)}")
+        if state.max_concurrency is not None:  # iterations run one at a time here whatever its value
+            limit = state.max_concurrency.evaluate(site)
+            if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit) or limit < 0:
+                raise site.fail(f"The field 'MaxConcurrency' must be a non-negative integer, but its value was: "
+                                f"{to_json_text(limit)}")
+        self.record.add_event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
+        results = []
+        for index, item in enumerate(items):
+            details = {"name": state.name, "index": index}
+            self.record.add_event("MapIterationStarted", "mapIterationStartedEventDetails", details)
+            inner = scope.isolated() if state.distributed else scope.inner()
+            billed = self.record.transitions
+            try:
+                iteration_input = item
+                if state.item_selector is not None:
+                    context = dict(site.states["context"], Map={"Item": {"Index": index, "Value": item}})
+                    selector_site = Site(state.name, site.entered_event_id, scope.lookup,
+                                         {"input": state_input, "context": context})
+                    iteration_input = state.item_selector.evaluate(selector_site)
+                results.append(self.run_machine(state.processor, iteration_input, to_json_text(iteration_input),
+                                                inner)[0])
+            except StatesError:
+                self.record.add_event("MapIterationFailed", "mapIterationFailedEventDetails", details)
+                self.record.add_event("MapStateFailed")
+                raise
+            finally:
+                inner.release()
+                if state.express_children:  # Express child workflows are billed by duration, not transitions
+                    self.record.transitions = billed
+            self.record.add_event("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+        self.record.add_event("MapStateSucceeded")
+        return results
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return {str: "string", dict: "object", list: "array"}.get(type(value), "number")
+
+
+def _lower(prefix: str) -> str:
+    return prefix[0].lower() + prefix[1:]
+
+
+def _region(context: dict) -> str:
+    parts = str(context["StateMachine"].get("Id", "")).split(":")
+    return parts[3] if len(parts) > 3 else "us-east-1"
+
+
+def _timestamp(value: Any) -> datetime.datetime | None:
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None

@@ -1,0 +1,27 @@
+"""Step Functions payload quotas, checked as AWS checks them: sizes in UTF-8 bytes of the JSON text.
+
+Exceeding one fails the state with ``States.DataLimitExceeded``, a terminal error that ``States.ALL``
+does not catch. The interpreter serialises each value once (for the event history) and measures that
+text, so the checks cost no second serialisation.
+"""
+
+from __future__ import annotations
+
+from .errors import DATA_LIMIT_EXCEEDED, StatesError
+
+PAYLOAD_LIMIT = 256 * 1024          # a state's input/output, the execution input/output, a Task result
+VARIABLE_LIMIT = 256 * 1024         # one variable's value; also all values of one Assign together
+EXECUTION_VARIABLES_LIMIT = 10 * 1024 * 1024  # all variables held by one execution at a time
+
+
+def text_size(text: str) -> int:
+    """Size in bytes of JSON text once encoded as UTF-8."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def check_payload(text: str, what: str) -> None:
+    """``text`` is the JSON of a payload; ``what`` names it in the cause."""
+    if len(text) > PAYLOAD_LIMIT // 4 and text_size(text) > PAYLOAD_LIMIT:
+        raise StatesError(DATA_LIMIT_EXCEEDED,
+                          f"{what} has a size exceeding the maximum number of bytes service limit "
+                          f"({text_size(text)} bytes > {PAYLOAD_LIMIT}).")

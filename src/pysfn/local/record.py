@@ -1,0 +1,85 @@
+"""The execution record: path, billable transitions, Lambda calls, retries, waits and the event
+history, with AWS's event type names."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+# Standard workflows: USD per state transition (0.025 USD per 1,000).
+PRICE_PER_TRANSITION_USD = 0.025 / 1000
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def to_json_text(value: Any) -> str:
+    """A value as the history shows it: compact JSON text."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass
+class ExecutionRecord:
+    """What one local execution did.
+
+    * ``path``: the names of the states entered, in order (states inside Parallel branches and
+      Map iterations included, in the order they were entered: branches and iterations run one
+      after another here);
+    * ``transitions``: billable state transitions as AWS counts them for Standard workflows:
+      every state entered (inside Parallel and Map too) plus every retry attempt;
+    * ``lambda_invocations``: every Lambda call, retries included;
+    * ``retries``: the retry attempts made;
+    * ``waits``: ``(state name, seconds)`` for each Wait state and each retry back-off, skipped
+      (or slept when running with ``skip_waits=False``);
+    * ``events``: the event history, each ``{"id", "previousEventId", "type", "timestamp",
+      <type>EventDetails...}`` with AWS's type names (``TaskStateEntered``, ``TaskScheduled``,
+      ``MapIterationStarted``, ...) and inputs/outputs as JSON text, as ``GetExecutionHistory``
+      shows them.
+    """
+
+    path: list[str] = field(default_factory=list)
+    transitions: int = 0
+    lambda_invocations: int = 0
+    retries: int = 0
+    waits: list[tuple[str, float]] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    def add_event(self, type_: str, details_key: str | None = None, details: dict | None = None) -> int:
+        """Append an event; returns its id."""
+        event_id = len(self.events) + 1
+        event = {"id": event_id, "previousEventId": event_id - 1, "type": type_, "timestamp": _now()}
+        if details_key is not None:
+            event[details_key] = details if details is not None else {}
+        self.events.append(event)
+        return event_id
+
+    def enter(self, state_type: str, name: str, input_text: str) -> int:
+        """A state is entered (its input as JSON text): one transition. Returns the id of its
+        StateEntered event."""
+        self.path.append(name)
+        self.transitions += 1
+        return self.add_event(f"{state_type}StateEntered", "stateEnteredEventDetails",
+                              {"name": name, "input": input_text})
+
+    def exit(self, state_type: str, name: str, output_text: str, assigned_texts: dict | None = None) -> None:
+        details = {"name": name, "output": output_text}
+        if assigned_texts:
+            details["assignedVariables"] = assigned_texts
+        self.add_event(f"{state_type}StateExited", "stateExitedEventDetails", details)
+
+    def estimated_cost_usd(self) -> float:
+        """The Standard-workflow price of this execution's transitions: 0.025 USD per 1,000.
+
+        The free tier (the first 4,000 transitions of each month) is ignored, and so are the
+        Lambda invocations' own cost and Express workflows' pricing (per request and GB-second).
+        """
+        return self.transitions * PRICE_PER_TRANSITION_USD
+
+    def to_dict(self) -> dict:
+        return {"path": list(self.path), "transitions": self.transitions,
+                "lambda_invocations": self.lambda_invocations, "retries": self.retries,
+                "waits": [list(wait) for wait in self.waits], "events": [dict(e) for e in self.events],
+                "estimated_cost_usd": self.estimated_cost_usd()}
