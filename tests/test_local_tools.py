@@ -100,3 +100,26 @@ def test_plugin_really_runs_the_machine(tmp_path):
                               capture_output=True, text=True, cwd=tmp_path)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "2 passed" in proc.stdout
+
+
+def test_graph_highlights_the_path_of_a_run():
+    proc = pysfn("graph", SOURCE, "--input", '{"text": "cats"}')
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == ("path of the execution (SUCCEEDED): "
+                                   "Arguments -> get_summary_L50 -> If_L55 -> Return_L69")
+    assert "class n_Return_L69 taken" in proc.stdout and "class n_augment_L56 taken" not in proc.stdout
+
+
+def test_run_reports_a_lambda_task_without_a_dispatcher(tmp_path):
+    machine = tmp_path / "m.json"
+    assert pysfn("compile", SOURCE, "-o", str(machine)).returncode == 0
+    proc = pysfn("run", "--definition", str(machine), "--input", '{"text": "cats"}')
+    assert proc.returncode == 1 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+def test_run_rejects_an_input_over_256_kib():
+    from click.testing import CliRunner
+    from pysfn.cli import cli
+    result = CliRunner().invoke(cli, ["run", SOURCE, "--input", json.dumps({"text": "a" * 300_000})])
+    assert result.exit_code == 1 and result.output.startswith("error: ")
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -176,7 +176,7 @@ def run_command(source, input_text, entry, definition, stats, trace):
         _fail("error: give a SOURCE to compile, or --definition FILE")
     try:
         result = run_definition(machine, inp, invoke)
-    except UnsupportedFeature as e:
+    except (UnsupportedFeature, ValueError) as e:  # ValueError: an input too large, a bad definition
         _fail(f"error: {e}")
     record = result.record
     if trace:
@@ -210,7 +210,10 @@ def graph_command(source, entry, fmt, input_text, output):
         from pysfn.local import run_definition
         from pysfn.packaging.inprocess import InProcessDispatcher
         invoke = InProcessDispatcher(source, compiled.callees).invoke
-        result = run_definition(compiled.definition, _json_option(input_text, "--input"), invoke)
+        try:
+            result = run_definition(compiled.definition, _json_option(input_text, "--input"), invoke)
+        except ValueError as e:
+            _fail(f"error: {e}")
         path = result.record.path
         click.echo(f"path of the execution ({result.status}): {' -> '.join(path)}", err=True)
     if fmt == "mermaid":
