@@ -21,6 +21,7 @@ from pathlib import Path
 import pysfn as PSF
 from pysfn.compiler import compile_file
 from pysfn.packaging import build_zip
+from pysfn.runner import error_message
 
 import oracle
 from lambda_worker import LambdaWorker
@@ -46,16 +47,6 @@ def run_native(module, entry: str, inp) -> dict:
     return {"status": "SUCCEEDED", "output": json.loads(json.dumps(output))}
 
 
-def cause_message(cause):
-    """A Lambda error's Cause is JSON with errorMessage; a Fail state's Cause is the text."""
-    if isinstance(cause, str) and cause.startswith("{"):
-        try:
-            return json.loads(cause).get("errorMessage", cause)
-        except ValueError:
-            pass
-    return cause
-
-
 @dataclass
 class CompiledWorkflow:
     """A compiled workflow with its dispatcher running in a clean subprocess."""
@@ -67,7 +58,7 @@ class CompiledWorkflow:
     def run(self, inp) -> dict:
         result = oracle.execute(self.definition, inp, lambda name, payload: self.worker.invoke(payload))
         if result["status"] == "FAILED":
-            result["cause"] = cause_message(result.get("cause"))
+            result["cause"] = error_message(result.get("cause"))
         return result
 
 

@@ -123,3 +123,11 @@ def test_run_rejects_an_input_over_256_kib():
     result = CliRunner().invoke(cli, ["run", SOURCE, "--input", json.dumps({"text": "a" * 300_000})])
     assert result.exit_code == 1 and result.output.startswith("error: ")
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_run_reports_a_module_that_fails_to_import(tmp_path):
+    flow = tmp_path / "flow.py"
+    flow.write_text("import pysfn as PSF\n\nraise RuntimeError('no config')\n\n@PSF.main\ndef f():\n    return 1\n")
+    proc = pysfn("run", str(flow))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"error: importing {flow} raised RuntimeError: no config"

@@ -143,6 +143,18 @@ def _source_lines(definition: dict) -> dict[str, str]:
 EXIT_EXECUTION_FAILED = 3
 
 
+def _local_workflow(compiled):
+    """The compiled machine with its module's handler loaded in-process, or one error line."""
+    from pysfn.packaging import PackagingError
+    from pysfn.runner import LocalWorkflow
+    try:
+        return LocalWorkflow.from_compiled(compiled)
+    except PackagingError as e:
+        _fail(f"error: {e}")
+    except Exception as e:  # the user's module raised while being imported
+        _fail(f"error: importing {compiled.source_path} raised {type(e).__name__}: {e}")
+
+
 @cli.command("run")
 @click.argument("source", required=False, type=click.Path(dir_okay=True))
 @click.option("--input", "input_text", metavar="JSON", default="{}", show_default=True,
@@ -160,22 +172,13 @@ def run_command(source, input_text, entry, definition, stats, trace):
     1 a problem with the arguments or the code.
     """
     from pysfn.local import UnsupportedFeature, run_definition
-    from pysfn.packaging.inprocess import InProcessDispatcher
     inp = _json_option(input_text, "--input")
-    invoke = None
-    if definition:
-        machine = _read_definition(definition)
-        if source:
-            compiled = _compile(source, None, entry)
-            invoke = InProcessDispatcher(source, compiled.callees).invoke
-    elif source:
-        compiled = _compile(source, None, entry)
-        machine = compiled.definition
-        invoke = InProcessDispatcher(source, compiled.callees).invoke
-    else:
+    if not (source or definition):
         _fail("error: give a SOURCE to compile, or --definition FILE")
+    workflow = _local_workflow(_compile(source, None, entry)) if source else None
+    machine = _read_definition(definition) if definition else workflow.definition
     try:
-        result = run_definition(machine, inp, invoke)
+        result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else None)
     except (UnsupportedFeature, ValueError) as e:  # ValueError: an input too large, a bad definition
         _fail(f"error: {e}")
     record = result.record
@@ -207,11 +210,9 @@ def graph_command(source, entry, fmt, input_text, output):
     compiled = _compile(source, None, entry)
     path = None
     if input_text is not None:
-        from pysfn.local import run_definition
-        from pysfn.packaging.inprocess import InProcessDispatcher
-        invoke = InProcessDispatcher(source, compiled.callees).invoke
+        workflow = _local_workflow(compiled)
         try:
-            result = run_definition(compiled.definition, _json_option(input_text, "--input"), invoke)
+            result = workflow.run(_json_option(input_text, "--input"))
         except ValueError as e:
             _fail(f"error: {e}")
         path = result.record.path

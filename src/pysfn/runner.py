@@ -25,9 +25,13 @@ class LocalWorkflow:
 
     @classmethod
     def from_source(cls, source_path, entry: str | None = None) -> "LocalWorkflow":
-        compiled = compile_file(source_path, entry=entry)
-        return cls(Path(source_path), compiled.entry, compiled.definition,
-                   InProcessDispatcher(source_path, compiled.callees))
+        return cls.from_compiled(compile_file(source_path, entry=entry))
+
+    @classmethod
+    def from_compiled(cls, compiled) -> "LocalWorkflow":
+        """From a ``CompileResult``: its machine, served by its module's in-process handler."""
+        return cls(compiled.source_path, compiled.entry, compiled.definition,
+                   InProcessDispatcher(compiled.source_path, compiled.callees))
 
     def run(self, inp, **options):
         """Run the compiled machine on ``inp``: a ``pysfn.local.ExecutionResult``."""
@@ -42,7 +46,7 @@ class LocalWorkflow:
         raise exception_for(result.error, result.cause, self.dispatcher.module)
 
 
-def _message(cause) -> str:
+def error_message(cause) -> str:
     """A Lambda error's Cause is JSON with ``errorMessage``; a Fail state's is the text itself."""
     if isinstance(cause, str) and cause.startswith("{"):
         try:
@@ -61,7 +65,7 @@ def exception_for(error: str, cause, module=None) -> Exception:
     as that class with the message; anything else (a ``PSF.Fail``, a ``States.*`` error) as
     ``PSF.Fail(error, message)``.
     """
-    message = _message(cause)
+    message = error_message(cause)
     cls = getattr(module, error, None) if module is not None else None
     if not (isinstance(cls, type) and issubclass(cls, Exception)):
         cls = getattr(builtins, error, None)
