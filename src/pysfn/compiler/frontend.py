@@ -33,6 +33,20 @@ NOT_YET = "this construct is not supported by pysfn yet"
 PLANNED_APIS = {"map", "promise", "wait"}
 
 
+class NotLowerable(Exception):
+    """An expression without an exact JSONata form.
+
+    Raised by the expression visitor; the statement that holds the expression decides
+    what to do with it (extract it into the dispatcher Lambda, or report it).
+    """
+
+    def __init__(self, node: ast.AST, reason: str, hint: str | None = None):
+        super().__init__(reason)
+        self.node = node
+        self.reason = reason
+        self.hint = hint
+
+
 def assigned_names(body: list[ast.stmt]) -> list[str]:
     """Names a function body binds, in order, without entering nested defs."""
     names: list[str] = []
@@ -93,7 +107,11 @@ class FunctionCompiler:
         method = getattr(self, f"stmt_{type(node).__name__}", None)
         if method is None:
             raise self.unsupported_stmt(node)
-        return method(node)
+        try:
+            return method(node)
+        except NotLowerable as e:
+            raise self.rep.error(e.node, e.reason, e.hint or "compute it inside a callee and assign the "
+                                 "callee's result")
 
     def unsupported_stmt(self, node: ast.stmt):
         kind = type(node).__name__
@@ -461,8 +479,8 @@ class FunctionCompiler:
             return self.compare(node)
         if isinstance(node, ast.Call):
             return self.call_expr(node)
-        raise self.rep.error(node, f"'{ast.unparse(node)}': this expression is not supported in a workflow "
-                             "function yet", "compute it inside a callee and assign the callee's result")
+        raise NotLowerable(node, f"'{ast.unparse(node)}': this expression is not supported in a workflow "
+                           "function yet")
 
     def warn_if_subscript_error_is_caught(self, node: ast.Subscript) -> None:
         """A failed subscript stops the machine with States.QueryEvaluationError; say so
@@ -525,8 +543,7 @@ class FunctionCompiler:
                                  + ast.unparse(node))
         if not (isinstance(node.func, ast.Name) and hasattr(builtins, node.func.id)):
             raise self.not_a_callee(node)
-        raise self.rep.error(node, f"'{ast.unparse(node.func)}(...)' cannot be evaluated by the state machine yet",
-                             "call it inside a callee and assign the callee's result")
+        raise NotLowerable(node, f"'{ast.unparse(node.func)}(...)' cannot be evaluated by the state machine yet")
 
 
 def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
