@@ -12,6 +12,8 @@ import builtins
 import math
 
 from pysfn.compiler import ir
+from pysfn.compiler.aliasing import check_aliasing
+from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
 from pysfn.compiler.module import ModuleInfo, is_json_value
@@ -76,7 +78,7 @@ def assigned_names(body: list[ast.stmt]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-class FunctionCompiler:
+class FunctionCompiler(ChangeCompiler):
     """Compiles one function body (the entry, or a nested def run as a Parallel branch)."""
 
     def __init__(self, info: ModuleInfo, scope: Scope, fn: ast.FunctionDef, callees: set[str]):
@@ -89,8 +91,11 @@ class FunctionCompiler:
         self.nested: dict[str, ast.FunctionDef] = {}
         self.exception_vars: set[str] = set()  # names bound by `except ... as e`
         self.enclosing_handlers: list[ir.ErrorSet] = []  # of the try bodies we are inside
+        self.loops = 0                      # loops around the statement being compiled
+        self.caught: list[str] = []         # variables holding the errors of the except blocks we are in
         for name in assigned_names(fn.body):
             scope.declare(name)
+        check_aliasing(fn, self.rep)
 
     def loc(self, node: ast.AST) -> Loc:
         return Loc.of(self.rep.file, node)
@@ -116,15 +121,11 @@ class FunctionCompiler:
     def unsupported_stmt(self, node: ast.stmt):
         kind = type(node).__name__
         hints = {
-            "For": "loops come in a later version; move the loop into a callee for now",
-            "While": "loops come in a later version; move the loop into a callee for now",
-            "AugAssign": "write it as a callee call, or compute it inside a callee",
             "Global": "a workflow's state lives in its local variables; pass values as arguments",
             "Nonlocal": "a workflow's state lives in its local variables; pass values as arguments",
             "With": "move the 'with' block into a callee",
             "AsyncFunctionDef": "Step Functions has no coroutines; use PSF.parallel for concurrency",
             "ClassDef": "define classes at module level",
-            "Delete": "rebind the variable instead",
             "Import": "import at module level",
             "ImportFrom": "import at module level",
             "Assert": "raise PSF.Fail(...) under an if instead",
@@ -144,24 +145,57 @@ class FunctionCompiler:
     def stmt_Expr(self, node: ast.Expr) -> list[ir.Stmt]:
         if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             return []  # a docstring or string comment
+        if isinstance(node.value, ast.Call) and self.changing_call(node.value):
+            return self.method_change(node.value, None)
         if not isinstance(node.value, ast.Call):
             raise self.rep.error(node, "this expression statement has no effect",
                                  "only calls of callees, PSF.parallel and PSF.with_retry_spec "
                                  "can stand alone")
         return [ir.Effect(self.call(node.value), self.loc(node))]
 
+    def stmt_AnnAssign(self, node: ast.AnnAssign) -> list[ir.Stmt]:
+        if node.value is None:
+            return []  # a declaration only
+        return self.stmt_Assign(ast.copy_location(ast.Assign([node.target], node.value), node))
+
     def stmt_Assign(self, node: ast.Assign) -> list[ir.Stmt]:
         if len(node.targets) != 1:
-            raise self.rep.error(node, "chained assignment is not supported", "assign one target per line")
+            # a = b = value: the value once, then copied (check_aliasing ruled out shared changes)
+            first, *others = node.targets
+            if not all(isinstance(t, ast.Name) for t in node.targets):
+                raise self.rep.error(node, "chained assignment is only supported to plain names",
+                                     "assign one target per line")
+            out = self.stmt_Assign(ast.copy_location(ast.Assign([first], node.value), node))
+            for t in others:
+                load = ast.copy_location(ast.Name(first.id, ast.Load()), first)
+                out.append(ir.Rebind(((self.scope.lookup(t.id), self.expr(load)),), self.loc(t)))
+            return out
         target = node.targets[0]
+        value = node.value
+        if isinstance(target, ast.Subscript):
+            if isinstance(value, ast.Call) and self.is_call_of_callee_or_api(value):
+                raise self.rep.error(value, "a callee's result cannot be stored into an item directly",
+                                     f"assign it first: result = {ast.unparse(value)}; "
+                                     f"{ast.unparse(target)} = result")
+            return self.assign_to_subscript(target, value)
+        if isinstance(target, ast.Name) and isinstance(value, ast.Call) and self.changing_call(value):
+            return self.method_change(value, self.scope.lookup(target.id))
         if isinstance(target, ast.Name):
             targets = (self.scope.lookup(target.id),)
         elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
             targets = tuple(self.scope.lookup(e.id) for e in target.elts)
-            value = node.value
             if not (isinstance(value, ast.Call) and self.info.psf_attr(value.func) == "parallel"):
-                raise self.rep.error(target, "tuple unpacking is only supported for PSF.parallel(...) results",
-                                     "assign the result to one variable and subscript it: r = f(); a = r[0]")
+                if isinstance(value, ast.Call) and self.is_call_of_callee_or_api(value):
+                    hidden = self.scope.hidden("result")
+                    call = self.call(value)
+                    whole = ast.copy_location(ast.Name("_", ast.Load()), value)
+                    return [ir.Assign((hidden,), call, self.loc(node)),
+                            ir.Rebind(tuple((t, ir.Change("unpack", ir.Var(hidden, self.loc(whole)),
+                                                          (ir.Const(k, self.loc(node)),
+                                                           ir.Const(len(targets), self.loc(node))),
+                                                          self.loc(node)))
+                                            for k, t in enumerate(targets)), self.loc(node))]
+                return self.unpack_expression(target.elts, value, node)
             call = self.call(value)
             if len(call.branches) != len(targets):
                 raise self.rep.error(target, f"cannot unpack {len(call.branches)} branch results "
@@ -183,12 +217,6 @@ class FunctionCompiler:
         return [ir.If(tuple(tests), self.block(orelse), self.loc(node))]
 
     def stmt_Try(self, node: ast.Try) -> list[ir.Stmt]:
-        if node.finalbody:
-            raise self.rep.error(node.finalbody[0], "'finally' is not supported yet",
-                                 "repeat the clean-up at the end of the try body and of each handler")
-        if node.orelse:
-            raise self.rep.error(node.orelse[0], "'try ... else' is not supported yet",
-                                 "move the else block to the end of the try body")
         handlers = []
         for h in node.handlers:
             errors = self.error_set(h)
@@ -196,19 +224,105 @@ class FunctionCompiler:
             if h.name:
                 var = self.scope.lookup(h.name)
                 self.exception_vars.add(h.name)
-            handlers.append(ir.Handler(errors, var, self.block(h.body), self.loc(h)))
+            elif any(isinstance(n, ast.Raise) and n.exc is None for b in h.body for n in ast.walk(b)):
+                var = self.scope.hidden("error")  # a bare `raise` needs the caught error
+            self.caught.append(var)
+            try:
+                handlers.append(ir.Handler(errors, var, self.block(h.body), self.loc(h)))
+            finally:
+                self.caught.pop()
         self.enclosing_handlers.extend(h.errors for h in handlers)
         try:
             body = self.block(node.body)
         finally:
             del self.enclosing_handlers[len(self.enclosing_handlers) - len(handlers):]
-        return [ir.Try(body, tuple(handlers), self.loc(node))]
+        orelse = self.block(node.orelse)
+        stmt = ir.Try(body, tuple(handlers), self.loc(node), orelse) if handlers else None
+        if not node.finalbody:
+            return [stmt]
+        inner = (stmt,) if stmt is not None else body + orelse
+        return [ir.TryFinally(inner, self.block(node.finalbody), self.scope.hidden("error"),
+                              self.scope.hidden("return"), self.loc(node))]
+
+    # ------------------------------------------------------------------ loops
+
+    def stmt_While(self, node: ast.While) -> list[ir.Stmt]:
+        test = self.condition(node.test)
+        self.loops += 1
+        try:
+            body = self.block(node.body)
+        finally:
+            self.loops -= 1
+        return [ir.While(test, body, self.block(node.orelse), self.loc(node))]
+
+    def stmt_For(self, node: ast.For) -> list[ir.Stmt]:
+        before: list[ir.Stmt] = []
+        iteration = self.iteration(node.iter, before)
+        target = node.target
+        pair = iteration.kind in ("items", "enumerate")
+        if isinstance(target, ast.Name) and not pair:
+            targets, unpack = (self.scope.lookup(target.id),), False
+        elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts) \
+                and (not pair or len(target.elts) == 2):
+            targets, unpack = tuple(self.scope.lookup(e.id) for e in target.elts), not pair
+        else:
+            raise self.rep.error(target, f"'for {ast.unparse(target)} in ...': this loop target is not supported",
+                                 "use a name, or names to unpack each item into (for k, v in d.items())")
+        self.loops += 1
+        try:
+            body = self.block(node.body)
+        finally:
+            self.loops -= 1
+        return before + [ir.For(targets, iteration, body, self.block(node.orelse), self.scope.hidden("items"),
+                                self.scope.hidden("index"), self.loc(node), unpack)]
+
+    def iteration(self, node: ast.expr, before: list[ir.Stmt]) -> ir.Iteration:
+        """What a ``for`` walks; a callee's result is stored first (``before``) and walked."""
+        if isinstance(node, ast.Call) and self.is_call_of_callee_or_api(node):
+            hidden = self.scope.hidden("iterable")
+            before.append(ir.Assign((hidden,), self.call(node), self.loc(node)))
+            return ir.Iteration("values", (ir.Var(hidden, self.loc(node)),))
+        builtin = self.builtin_name(node.func) if isinstance(node, ast.Call) else None
+        if builtin == "range" and not node.keywords and 1 <= len(node.args) <= 3:
+            args = [self.expr(a) for a in node.args]
+            loc = self.loc(node)
+            if len(args) == 1:
+                args = [ir.Const(0, loc)] + args
+            if len(args) == 2:
+                args.append(ir.Const(1, loc))
+            return ir.Iteration("range", tuple(args))
+        if builtin == "enumerate" and not node.keywords and 1 <= len(node.args) <= 2:
+            start = self.expr(node.args[1]) if len(node.args) == 2 else ir.Const(0, self.loc(node))
+            return ir.Iteration("enumerate", (self.expr(node.args[0]), start))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items" \
+                and not node.args and not node.keywords:
+            return ir.Iteration("items", (self.expr(node.func.value),))
+        return ir.Iteration("values", (self.expr(node),))
+
+    def builtin_name(self, func: ast.expr) -> str | None:
+        """``func``'s name if it is the builtin of that name (not shadowed in the workflow)."""
+        if isinstance(func, ast.Name) and hasattr(builtins, func.id) and self.scope.lookup(func.id) is None \
+                and func.id not in self.info.callees and func.id not in self.info.constants:
+            return func.id
+        return None
+
+    def stmt_Break(self, node: ast.Break) -> list[ir.Stmt]:
+        if not self.loops:
+            raise self.rep.error(node, "'break' outside loop", "break only inside a for or while loop")
+        return [ir.Break(self.loc(node))]
+
+    def stmt_Continue(self, node: ast.Continue) -> list[ir.Stmt]:
+        if not self.loops:
+            raise self.rep.error(node, "'continue' not properly in loop", "continue only inside a for or while loop")
+        return [ir.Continue(self.loc(node))]
 
     def stmt_Raise(self, node: ast.Raise) -> list[ir.Stmt]:
         exc = node.exc
         if exc is None:
-            raise self.rep.error(node, "a bare 'raise' is not supported yet",
-                                 "raise PSF.Fail(error, cause) or a named exception")
+            if not self.caught:
+                raise self.rep.error(node, "a bare 'raise' outside an 'except' block has no error to raise again",
+                                     "raise PSF.Fail(error, cause) or a named exception")
+            return [ir.Reraise(self.caught[-1], self.loc(node))]
         if node.cause is not None:
             raise self.rep.error(node.cause, "'raise ... from ...' is not supported",
                                  "raise the new exception without 'from'")

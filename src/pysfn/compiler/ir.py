@@ -186,9 +186,11 @@ class Handler:
 
 @dataclass(frozen=True)
 class Try:
+    """``try: body except...: ... else: orelse`` (``finally`` wraps it in a ``TryFinally``)."""
     body: tuple["Stmt", ...]
     handlers: tuple[Handler, ...]
     loc: Loc
+    orelse: tuple["Stmt", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,97 @@ class Return:
     loc: Loc
 
 
-Stmt = Union[Assign, Effect, If, Try, Raise, Return]
+@dataclass(frozen=True)
+class Change:
+    """The new value of a container changed in place: ``d[k] = v`` is ``d = Change("setitem",
+    d, (k, v))``. ``op`` is a list/dict method name or setitem/delitem; ``popped`` and
+    ``unpack`` give a value instead (what ``xs.pop()`` returns; item ``k`` of ``a, b = v``)."""
+    op: str
+    target: Expr
+    args: tuple[Expr, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Rebind:
+    """``x = expr`` for an expression the state machine evaluates (also ``x += 1``,
+    ``d[k] = v``, ``xs.append(v)``: values are JSON, so a change in place is a new value
+    for the variable). Several targets are assigned at once, from the values before."""
+    targets: tuple[tuple[str, Expr], ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Iteration:
+    """How a ``for`` loop walks its iterable, evaluated once before the first iteration.
+
+    ``kind`` is ``"range"`` (``args`` = start, stop, step), ``"items"`` (``d.items()``:
+    key and value), ``"enumerate"`` (``args`` = iterable, start) or ``"values"`` (a list,
+    the keys of a dict, the characters of a str: Python's iteration of the value).
+    """
+    kind: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class For:
+    """``for targets in iteration: body else: orelse``.
+
+    ``items``/``index`` are hidden variables: the snapshot of what is iterated and the
+    position, so rebinding the loop variable in the body does not change the iteration.
+    ``unpack`` is set when the element itself is unpacked into several targets.
+    """
+    targets: tuple[str, ...]
+    iteration: Iteration
+    body: tuple["Stmt", ...]
+    orelse: tuple["Stmt", ...]
+    items: str
+    index: str
+    loc: Loc
+    unpack: bool = False
+
+
+@dataclass(frozen=True)
+class While:
+    test: Expr
+    body: tuple["Stmt", ...]
+    orelse: tuple["Stmt", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Break:
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Continue:
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Reraise:
+    """A bare ``raise`` in an ``except`` block: the caught error again, name and message."""
+    var: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class TryFinally:
+    """``try: body [except...] [else:] finally: final`` (handlers and else as in ``Try``).
+
+    ``error`` and ``value`` are hidden variables: the error being propagated through
+    ``final``, and the value of a ``return`` that has to wait for ``final`` to run.
+    """
+    body: tuple["Stmt", ...]
+    final: tuple["Stmt", ...]
+    error: str
+    value: str
+    loc: Loc
+
+
+Stmt = Union[Assign, Effect, If, Try, Raise, Return, Rebind, For, While, Break, Continue, Reraise,
+             TryFinally]
 
 
 # --------------------------------------------------------------------------- the whole function

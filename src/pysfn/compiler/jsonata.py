@@ -272,6 +272,14 @@ _GENERATORS = {
 }
 
 
+def _change(e: ir.Change) -> str:
+    from pysfn.compiler.changes import change  # changes in place have their own module, built on this one
+    return change(e)
+
+
+_GENERATORS[ir.Change] = _change
+
+
 def caught_error_template() -> dict:
     """The value bound by ``except E as e``: ``{"error": name, "cause": message}``.
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Callable
 
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import caught_error_template, expression, literal, template, truthy, wrap
+from pysfn.compiler.loops import loop_parts
 
 Thunk = Callable[[], str]
 
@@ -34,6 +36,21 @@ LAMBDA_SERVICE_RETRY = {
     "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2,
 }
 MAX_NAME = 80
+
+
+@dataclass(frozen=True)
+class LoopFrame:
+    """An enclosing loop, as seen from ``break``/``continue`` in its body."""
+    on_break: Thunk
+    on_continue: Thunk
+
+
+@dataclass(frozen=True)
+class FinallyFrame:
+    """An enclosing ``try ... finally``: every way out of its body runs ``final`` first."""
+    stmt: ir.TryFinally
+    catchers: tuple["Catcher", ...]     # the handlers outside the try
+    frames: tuple                       # the frames outside the try
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,10 @@ class Lowerer:
         self.file = PurePath(file).name
         self.names = Names()
         self.pending: deque[tuple[Machine, str, Callable[[str], dict]]] = deque()
+        # Loops and try/finally blocks around the statement being lowered, innermost last.
+        # Statements are lowered eagerly (only *building* states is deferred), so the frames
+        # in force when ``block`` runs are the ones the source nests the statement in.
+        self.frames: tuple[LoopFrame | FinallyFrame, ...] = ()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -185,6 +206,12 @@ class Lowerer:
             "Type": "Pass", "Comment": self.comment(stmt.loc),
             "Assign": {stmt.targets[0]: template(stmt.value)}, "Next": cont()})
 
+    def stmt_Rebind(self, m, stmt: ir.Rebind, cont, catchers) -> Thunk:
+        label = "_".join(t for t, _ in stmt.targets)[:40]
+        return self.state(m, f"Assign_{label}_L{stmt.loc.line}", lambda name: {
+            "Type": "Pass", "Comment": self.comment(stmt.loc),
+            "Assign": {t: template(v) for t, v in stmt.targets}, "Next": cont()})
+
     def stmt_Effect(self, m, stmt: ir.Effect, cont, catchers) -> Thunk:
         if isinstance(stmt.value, ir.CalleeCall):
             return self.task(m, stmt.value, {}, cont, catchers)
@@ -200,7 +227,129 @@ class Lowerer:
 
     def stmt_Try(self, m, stmt: ir.Try, cont, catchers) -> Thunk:
         inner = tuple(Catcher(h.errors, h.var, self.block(m, h.body, cont, catchers)) for h in stmt.handlers)
-        return self.block(m, stmt.body, cont, inner + catchers)
+        after_body = self.block(m, stmt.orelse, cont, catchers)  # `else`: not covered by the handlers
+        return self.block(m, stmt.body, after_body, inner + catchers)
+
+    def stmt_TryFinally(self, m, stmt: ir.TryFinally, cont, catchers) -> Thunk:
+        """``finally`` runs on every way out of the body: it is lowered once per way.
+
+        Falling off the end runs a copy that goes on to ``cont``; an error is caught (a
+        catch-all after the inner handlers), bound to ``stmt.error``, and runs a copy that
+        raises it again; ``return``/``break``/``continue`` find the ``FinallyFrame`` and run
+        a copy of their own (``exit_through``).
+        """
+        outside = self.frames
+        with self.frames_set(outside):
+            normal = self.block(m, stmt.final, cont, catchers)
+            reraise = self.raise_caught(m, stmt.error, catchers, stmt.loc)
+            on_error = self.block(m, stmt.final, reraise, catchers)
+        everything = Catcher(ir.ErrorSet((), catch_all=True), stmt.error, on_error)
+        with self.frames_set(outside + (FinallyFrame(stmt, catchers, outside),)):
+            return self.block(m, stmt.body, normal, (everything,) + catchers)
+
+    def stmt_Reraise(self, m, stmt: ir.Reraise, cont, catchers) -> Thunk:
+        return self.raise_caught(m, stmt.var, catchers, stmt.loc)
+
+    def raise_caught(self, m, var: str, catchers: tuple[Catcher, ...], loc) -> Thunk:
+        """Raise again the error held in ``var`` (``{"error", "cause"}``), known only at run time.
+
+        The enclosing handlers are tried in order by the error's name (a Choice), as a
+        Catch would; if none matches, a Fail with the same Error and Cause.
+        """
+        fail = self.state(m, f"Reraise_L{loc.line}", lambda name: {
+            "Type": "Fail", "Comment": self.comment(loc),
+            "Error": wrap(f"${var}.error"), "Cause": wrap(f"${var}.cause")})
+        if not catchers:
+            return fail
+        first = catchers[0]
+        if first.errors.catch_all:
+            return self.bind_caught(m, first, var, loc)
+
+        def build(name: str) -> dict:
+            rules = []
+            for c in catchers:
+                if c.errors.catch_all:
+                    break
+                rule = {"Condition": wrap(f"${var}.error in {literal(list(c.errors.names))}"),
+                        "Next": c.target()}
+                if c.var and c.var != var:
+                    rule["Assign"] = {c.var: wrap(f"${var}")}
+                rules.append(rule)
+            last = next((c for c in catchers if c.errors.catch_all), None)
+            return {"Type": "Choice", "Comment": self.comment(loc), "Choices": rules,
+                    "Default": self.bind_caught(m, last, var, loc)() if last else fail()}
+        return self.state(m, f"Match_error_L{loc.line}", build)
+
+    def bind_caught(self, m, c: Catcher, var: str, loc) -> Thunk:
+        if not c.var or c.var == var:
+            return c.target
+        return self.state(m, f"Caught_L{loc.line}", lambda name: {
+            "Type": "Pass", "Comment": self.comment(loc), "Assign": {c.var: wrap(f"${var}")},
+            "Next": c.target()})
+
+    # ------------------------------------------------------------------ loops
+
+    def stmt_While(self, m, stmt: ir.While, cont, catchers) -> Thunk:
+        after = self.block(m, stmt.orelse, cont, catchers)
+        header: list[Thunk] = []
+        with self.frames_set(self.frames + (LoopFrame(cont, lambda: header[0]()),)):
+            body = self.block(m, stmt.body, lambda: header[0](), catchers)
+        header.append(self.state(m, f"While_L{stmt.loc.line}", lambda name: {
+            "Type": "Choice", "Comment": self.comment(stmt.loc),
+            "Choices": [{"Condition": wrap(truthy(stmt.test)), "Next": body()}], "Default": after()}))
+        return header[0]
+
+    def stmt_For(self, m, stmt: ir.For, cont, catchers) -> Thunk:
+        """A snapshot of the iterable and an index (hidden variables), then a Choice per item.
+
+        The Choice's rule binds the loop variables and advances the index in one step
+        (rule-level ``Assign``), so an iteration costs one transition plus its body.
+        """
+        after = self.block(m, stmt.orelse, cont, catchers)
+        header: list[Thunk] = []
+        with self.frames_set(self.frames + (LoopFrame(cont, lambda: header[0]()),)):
+            body = self.block(m, stmt.body, lambda: header[0](), catchers)
+        start, more, bind = loop_parts(stmt)
+        label = "_".join(stmt.targets)[:30]
+
+        def build_header(name: str) -> dict:
+            return {"Type": "Choice", "Comment": self.comment(stmt.loc),
+                    "Choices": [{"Condition": wrap(more), "Assign": bind, "Next": body()}],
+                    "Default": after()}
+        header.append(self.state(m, f"For_{label}_L{stmt.loc.line}", build_header))
+        return self.state(m, f"Iterate_L{stmt.loc.line}", lambda name: {
+            "Type": "Pass", "Comment": self.comment(stmt.loc), "Assign": start, "Next": header[0]()})
+
+    def stmt_Break(self, m, stmt: ir.Break, cont, catchers) -> Thunk:
+        return self.exit_through(m, lambda loop: loop.on_break)
+
+    def stmt_Continue(self, m, stmt: ir.Continue, cont, catchers) -> Thunk:
+        return self.exit_through(m, lambda loop: loop.on_continue)
+
+    def exit_through(self, m, target: Callable[[LoopFrame], Thunk] | None,
+                     end: Thunk | None = None) -> Thunk:
+        """Leave the innermost loop (or, ``target=None``, the function: go to ``end``), running
+        the ``finally`` blocks in between, innermost first."""
+        finals: list[FinallyFrame] = []
+        for frame in reversed(self.frames):
+            if isinstance(frame, LoopFrame):
+                if target is not None:
+                    end = target(frame)
+                    break
+            else:
+                finals.append(frame)
+        for frame in reversed(finals):  # wrap from the outermost in, so the innermost runs first
+            with self.frames_set(frame.frames):
+                end = self.block(m, frame.stmt.final, end, frame.catchers)
+        return end
+
+    @contextmanager
+    def frames_set(self, frames: tuple):
+        saved, self.frames = self.frames, frames
+        try:
+            yield
+        finally:
+            self.frames = saved
 
     def stmt_Raise(self, m, stmt: ir.Raise, cont, catchers) -> Thunk:
         handler = next((c for c in catchers if c.errors.matches(stmt.class_name)), None)
@@ -219,6 +368,15 @@ class Lowerer:
             "Next": handler.target()})
 
     def stmt_Return(self, m, stmt: ir.Return, cont, catchers) -> Thunk:
+        final = next((f for f in reversed(self.frames) if isinstance(f, FinallyFrame)), None)
+        if final is not None:
+            # The value is computed first, then the finally blocks run, then the machine ends.
+            var = final.stmt.value
+            end = self.state(m, f"Return_L{stmt.loc.line}", lambda name: {
+                "Type": "Succeed", "Comment": self.comment(stmt.loc), "Output": wrap("$" + var)})
+            value = stmt.value if stmt.value is not None else ir.Const(None, stmt.loc)
+            store = ir.Assign((var,), value, stmt.loc)
+            return self.block(m, (store,), self.exit_through(m, None, end), catchers)
         if isinstance(stmt.value, ir.CalleeCall):
             return self.task(m, stmt.value, {}, None, catchers)
         if isinstance(stmt.value, ir.ParallelCall):
@@ -248,7 +406,8 @@ class Lowerer:
             branches = []
             for branch in call.branches:
                 sub = Machine()
-                start = self.block(sub, branch.body, self.return_none(sub), ())()
+                with self.frames_set(()):  # a branch is a function of its own
+                    start = self.block(sub, branch.body, self.return_none(sub), ())()
                 branches.append({"StartAt": start, "States": sub.states})
             state = {"Type": "Parallel", "Comment": self.comment(call.loc), "Branches": branches}
             if assign:

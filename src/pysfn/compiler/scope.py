@@ -64,6 +64,17 @@ class Scope:
         self.vars[py_name] = candidate
         return candidate
 
+    def hidden(self, kind: str) -> str:
+        """A variable of the compiler's own (a loop's index, a pending return value...).
+
+        Its name starts with the prefix no user variable gets, so it never clashes."""
+        n = 1
+        while f"{TEMP_PREFIX}v_{kind}{n}" in self._taken:
+            n += 1
+        name = f"{TEMP_PREFIX}v_{kind}{n}"
+        self._taken.add(name)
+        return name
+
     def lookup(self, py_name: str) -> str | None:
         if py_name in self.vars:
             return self.vars[py_name]

@@ -1,0 +1,106 @@
+"""JSONata for ``for`` loops: the snapshot taken before the loop, the test, the next item.
+
+A ``for`` loop becomes a Pass that stores what is iterated in a hidden variable (``items``)
+and sets a hidden index to 0, then a Choice whose one rule tests for a next item and, in
+the same step, binds the loop variables and advances the index. What is stored is what
+Python iterates:
+
+* ``range(start, stop, step)``: the numbers ``{"start", "step", "n"}``, never a list;
+* ``d.items()``: the keys, and the dict itself in ``extra`` for the values;
+* ``enumerate(xs, start)``: the items, and ``start`` in ``extra``;
+* anything else: a list as it is, a dict's keys, a str's characters; other values fail
+  with Python's TypeError.
+
+The snapshot makes rebinding the loop variable or the iterated variable inside the body
+harmless, as in Python (where changing a list while iterating it is undefined anyway).
+"""
+
+from __future__ import annotations
+
+from pysfn.compiler import ir
+from pysfn.compiler.jsonata import T, expression, wrap
+
+# Python's type names for a JSON value, for error messages.
+PY_TYPE = ("($type({0}) = 'number' ? ({0} = $floor({0}) ? 'int' : 'float') : $type({0}) = 'string' ? 'str' "
+           ": $type({0}) = 'boolean' ? 'bool' : $type({0}) = 'null' ? 'NoneType' "
+           ": $type({0}) = 'array' ? 'list' : $type({0}) = 'object' ? 'dict' : $type({0}))")
+
+
+def py_type(value: str) -> str:
+    return PY_TYPE.format(value)
+
+
+def typed_error(cls: str, value: str, text: str) -> str:
+    """JSONata raising ``cls: '<Python type of value>' text``, as CPython words type errors."""
+    return f"$error(\"{cls}: '\" & {py_type(value)} & \"' {text}\")"
+
+
+def iterated(value: str) -> str:
+    """The list Python's ``for x in value`` walks: list items, dict keys, str characters."""
+    v = f"{T}it"
+    return (f"({v} := {value}; $type({v}) = 'array' ? {v} : $type({v}) = 'object' ? [$keys({v})] "
+            f": $type({v}) = 'string' ? [$map([0..$length({v}) - 1], function({T}ci) {{ $substring({v}, {T}ci, 1) }})] "
+            f": {typed_error('TypeError', v, 'object is not iterable')})")
+
+
+def integer(value: str, what: str) -> str:
+    """``value`` as a Python int (bools are ints); anything else fails like ``range`` does."""
+    v = f"{T}n"
+    return (f"({v} := {value}; $type({v}) = 'boolean' ? ({v} ? 1 : 0) "
+            f": $type({v}) = 'number' and {v} = $floor({v}) ? {v} "
+            f": {typed_error('TypeError', v, 'object cannot be interpreted as an integer')})")
+
+
+def _range(args: tuple[ir.Expr, ...]) -> str:
+    start, stop, step = (integer(expression(a), "range") for a in args)
+    a, b, c = f"{T}a", f"{T}b", f"{T}c"
+    return (f"({a} := {start}; {b} := {stop}; {c} := {step}; {c} = 0 "
+            f"? $error('ValueError: range() arg 3 must not be zero') "
+            f": {{'start': {a}, 'step': {c}, 'n': $max([0, $ceil(({b} - {a}) / {c})])}})")
+
+
+def loop_parts(stmt: ir.For) -> tuple[dict, str, dict]:
+    """(Assign before the loop, the test for a next item, Assign of one iteration)."""
+    it, i = stmt.iteration, stmt.index
+    items, index, extra = "$" + stmt.items, "$" + stmt.index, "$" + stmt.items + "_x"
+    start = {i: 0}
+    if it.kind == "range":
+        start[stmt.items] = wrap(_range(it.args))
+        more = f"{index} < {items}.n"
+        values = [f"{items}.start + {index} * {items}.step"]
+    elif it.kind == "items":
+        d = f"{T}d"
+        start[stmt.items] = wrap(f"({d} := {expression(it.args[0])}; $type({d}) = 'object' ? [$keys({d})] "
+                                 f": {typed_error('AttributeError', d, 'object has no attribute ' + repr('items'))})")
+        start[stmt.items + "_x"] = wrap(expression(it.args[0]))
+        more = f"{index} < $count({items})"
+        values = [f"{items}[{index}]", f"$lookup({extra}, {items}[{index}])"]
+    elif it.kind == "enumerate":
+        start[stmt.items] = wrap(iterated(expression(it.args[0])))
+        start[stmt.items + "_x"] = wrap(integer(expression(it.args[1]), "enumerate"))
+        more = f"{index} < $count({items})"
+        values = [f"{extra} + {index}", f"{items}[{index}]"]
+    else:
+        start[stmt.items] = wrap(iterated(expression(it.args[0])))
+        more = f"{index} < $count({items})"
+        values = [f"{items}[{index}]"]
+    if stmt.unpack:
+        values = _unpacked(values[-1], len(stmt.targets)) if len(values) == 1 else values
+    bind = {t: wrap(v) for t, v in zip(stmt.targets, values)}
+    bind[i] = wrap(f"{index} + 1")
+    return start, more, bind
+
+
+def unpack_check(e: str, n: int) -> str:
+    """The first part of a JSONata conditional: fails as Python does unless ``e`` is a list of
+    exactly ``n`` items; continue it with ``: <value>``."""
+    return (f"$type({e}) != 'array' ? $error('TypeError: cannot unpack non-iterable ' & {py_type(e)} "
+            f"& ' object') : $count({e}) < {n} ? $error('ValueError: not enough values to unpack (expected "
+            f"{n}, got ' & $count({e}) & ')') : $count({e}) > {n} ? $error('ValueError: too many values to "
+            f"unpack (expected {n})')")
+
+
+def _unpacked(element: str, n: int) -> list[str]:
+    """``a, b = element``: item k of a list of exactly ``n`` items."""
+    e = f"{T}e"
+    return [f"({e} := {element}; {unpack_check(e, n)} : {e}[{k}])" for k in range(n)]
