@@ -43,7 +43,7 @@ def main(seconds: float = 1.0) -> None:
     ratios = []
     for path, inp in MACHINES:
         compiled = compile_file(path)
-        invoke = InProcessDispatcher(path, compiled.callees).invoke
+        invoke = InProcessDispatcher(path, compiled.callees, compiled.extracted_source).invoke
         result = run_definition(compiled.definition, inp, invoke)
         expected = oracle.execute(compiled.definition, inp, invoke)
         assert (result.status, result.output) == (expected["status"], expected.get("output")), (result, expected)

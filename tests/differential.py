@@ -66,7 +66,7 @@ class CompiledWorkflow:
 def compile_and_package(path: Path, tmp_dir: Path) -> CompiledWorkflow:
     compiled = compile_file(path, lambda_arn="arn:aws:lambda:us-east-1:123456789012:function:dispatcher")
     zip_path = tmp_dir / f"{path.stem}.zip"
-    build_zip(path, zip_path, compiled.callees, compiled.local_modules)
+    build_zip(path, zip_path, compiled.callees, compiled.local_modules, compiled.extracted_source)
     worker = LambdaWorker(zip_path)
     worker.__enter__()
     return CompiledWorkflow(compiled.definition, worker, compiled.entry, compiled.callees)

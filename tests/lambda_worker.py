@@ -24,19 +24,21 @@ from pathlib import Path
 
 BOOTSTRAP = r"""
 import json, sys
+# The protocol has stdout to itself; what callees print goes to stderr (CloudWatch, on AWS).
+protocol, sys.stdout = sys.stdout, sys.stderr
 root = sys.argv[1]
 sys.path.insert(0, root)
 import handler, pysfn
 if not pysfn.__file__.startswith(root):
     raise SystemExit("pysfn was imported from " + pysfn.__file__ + ", not from the package")
-print(json.dumps({"ready": True, "pysfn": pysfn.__file__, "sys_path": sys.path}), flush=True)
+print(json.dumps({"ready": True, "pysfn": pysfn.__file__, "sys_path": sys.path}), file=protocol, flush=True)
 for line in sys.stdin:
     event = json.loads(line)["event"]
     try:
         text = json.dumps({"ok": handler.dispatch(event, None)})
     except Exception as e:
         text = json.dumps({"errorType": type(e).__name__, "errorMessage": str(e)})
-    print(text, flush=True)
+    print(text, file=protocol, flush=True)
 """
 
 

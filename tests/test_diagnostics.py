@@ -33,9 +33,6 @@ def body(code: str) -> str:
 CASES = [
     ("global G", 1, 5, "'global G': Global statements are not supported"),
     ("with open(x) as f:\n    pass", 1, 5, "'with open(x) as f:': With statements are not supported"),
-    ("y = x + 1", 1, 9, "'x + 1': this expression is not supported"),
-    ("y = f'{x}'", 1, 9, "'f'{x}'': this expression is not supported"),
-    ("y = len(items)", 1, 9, "'len(...)' cannot be evaluated by the state machine yet"),
     ("y = work(work(x))", 1, 14, "a callee call must be the whole right-hand side"),
     ("y = unknown", 1, 9, "name 'unknown' is not defined in the workflow"),
     ("y = nothing(x)", 1, 9, "'nothing' is not a callee of this workflow"),
@@ -81,7 +78,6 @@ CASES = [
     ("return 1e400", 1, 12, "inf is not a JSON number"),
     ("y = PSF.with_retry_spec(work, (x,), ([], 1))", 1, 42, "a retry spec needs at least one error"),
     ("if PSF.StringMatches(x, x):\n    pass", 1, 29, "the pattern of PSF.StringMatches must be a string literal"),
-    ("y = x if x else items", 1, 9, "'x if x else items': this expression is not supported"),
 ]
 
 
@@ -136,7 +132,7 @@ def test_subscript_inside_catching_try_warns():
     assert warning.loc.line == HEADER_LINES + 4
 
 
-@pytest.mark.parametrize("code", ["break", "y = len(items)"])
+@pytest.mark.parametrize("code", ["break", "y = nothing(items)"])
 def test_tool_reports_without_traceback(tmp_path, code):
     path = tmp_path / "wf.py"
     path.write_text(body(code))

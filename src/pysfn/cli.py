@@ -23,11 +23,11 @@ def _fail(message: str, code: int = EXIT_USER_ERROR):
     sys.exit(code)
 
 
-def _compile(source: str, lambda_arn: str | None, entry: str | None):
+def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: bool = False):
     """Compile, print warnings to stderr, and exit cleanly on errors."""
     from pysfn.compiler import CompileError, InternalCompilerError, compile_file
     try:
-        result = compile_file(source, lambda_arn=lambda_arn, entry=entry)
+        result = compile_file(source, lambda_arn=lambda_arn, entry=entry, strict=strict)
     except CompileError as e:
         _fail(e.render())
     except InternalCompilerError as e:
@@ -66,14 +66,28 @@ def cli():
 @click.argument("lambda_arn", required=False)
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 @click.option("-o", "--output", metavar="FILE", help="Write the JSON to FILE instead of stdout.")
-def compile_command(source, lambda_arn, entry, output):
+@click.option("--explain", is_flag=True,
+              help="Print, line by line, what runs as states and what runs in Lambda (instead of the JSON, "
+                   "unless -o is given).")
+@click.option("--strict", is_flag=True,
+              help="Refuse code that would be extracted into the dispatcher Lambda (no hidden Lambda calls).")
+def compile_command(source, lambda_arn, entry, output, explain, strict):
     """Compile SOURCE to an ASL state machine (JSON).
 
     LAMBDA_ARN is the dispatcher Lambda's ARN; without it the definition refers to the
     placeholder ${DispatcherFunctionArn}, to be filled by DefinitionSubstitutions
     (CloudFormation, SAM, CDK).
+
+    Code the state machine cannot evaluate with exactly Python's meaning (a library call,
+    str() of a float...) is extracted into the dispatcher Lambda; --explain shows where,
+    --strict makes it an error.
     """
-    result = _compile(source, lambda_arn, entry)
+    result = _compile(source, lambda_arn, entry, strict)
+    if explain:
+        from pysfn.compiler.explain import explain as explain_lines
+        click.echo(explain_lines(result), nl=False)
+        if output is None:
+            return
     _write_text(output, json.dumps(result.definition, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -90,7 +104,8 @@ def package_command(source, zip_path, entry):
     from pysfn.packaging import PackagingError, build_zip_bytes
     result = _compile(source, None, entry)
     try:
-        data = build_zip_bytes(result.source_path, result.callees, result.local_modules)
+        data = build_zip_bytes(result.source_path, result.callees, result.local_modules,
+                               result.extracted_source)
     except PackagingError as e:
         _fail(f"error: {e}")
     try:

@@ -31,7 +31,8 @@ class LocalWorkflow:
     def from_compiled(cls, compiled) -> "LocalWorkflow":
         """From a ``CompileResult``: its machine, served by its module's in-process handler."""
         return cls(compiled.source_path, compiled.entry, compiled.definition,
-                   InProcessDispatcher(compiled.source_path, compiled.callees))
+                   InProcessDispatcher(compiled.source_path, compiled.callees,
+                                       compiled.extracted_source))
 
     def run(self, inp, **options):
         """Run the compiled machine on ``inp``: a ``pysfn.local.ExecutionResult``."""

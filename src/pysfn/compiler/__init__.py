@@ -38,6 +38,9 @@ class CompileResult:
     entry: str
     local_modules: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    extractions: list = field(default_factory=list)  # compiler.extraction.Extraction, in source order
+    extracted_source: str | None = None              # the generated module they live in, if any
+    workflow: object = None                          # the IR (ir.Workflow), for --explain
 
 
 def _file_error(path: str, message: str, hint: str | None = None) -> CompileError:
@@ -74,7 +77,8 @@ def parse(source: str, filename: str) -> ast.Module:
 
 
 def compile_source(source: str, filename: str, lambda_arn: str | None = None,
-                   entry: str | None = None) -> CompileResult:
+                   entry: str | None = None, strict: bool = False) -> CompileResult:
+    from pysfn.compiler.extraction import generated_module
     from pysfn.compiler.frontend import compile_entry
     from pysfn.compiler.lower import Lowerer
     from pysfn.compiler.module import analyse_module, find_entry
@@ -86,18 +90,22 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
                           "define a function decorated with @PSF.main")
     reporter = Reporter(filename, source)
     info = analyse_module(Path(filename), source, tree, reporter)
+    info.strict = strict
     entry_fn = find_entry(info, entry)
     workflow = compile_entry(info, entry_fn)
     definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source.splitlines(), filename).workflow(workflow)
     definition = optimise(definition)
     _check(definition)
+    extracted = generated_module(info.name, Path(filename).name, info.extracted) if info.extracted else None
     return CompileResult(definition=definition, callees=sorted(workflow.callees), module_name=info.name,
-                         source_path=Path(filename), entry=workflow.name, warnings=reporter.warnings)
+                         source_path=Path(filename), entry=workflow.name, warnings=reporter.warnings,
+                         extractions=list(info.extracted), extracted_source=extracted, workflow=workflow)
 
 
-def compile_file(path, lambda_arn: str | None = None, entry: str | None = None) -> CompileResult:
+def compile_file(path, lambda_arn: str | None = None, entry: str | None = None,
+                 strict: bool = False) -> CompileResult:
     path = Path(path)
-    result = compile_source(read_source(path), str(path), lambda_arn, entry)
+    result = compile_source(read_source(path), str(path), lambda_arn, entry, strict)
     from pysfn.packaging import find_local_modules
     result.local_modules = find_local_modules(path)
     return result

@@ -14,6 +14,7 @@ import math
 from pysfn.compiler import ir
 from pysfn.compiler.aliasing import check_aliasing
 from pysfn.compiler.changes import ChangeCompiler
+from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
 from pysfn.compiler.module import ModuleInfo, is_json_value
@@ -78,7 +79,7 @@ def assigned_names(body: list[ast.stmt]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-class FunctionCompiler(ChangeCompiler):
+class FunctionCompiler(ChangeCompiler, ExtractionCompiler):
     """Compiles one function body (the entry, or a nested def run as a Parallel branch)."""
 
     def __init__(self, info: ModuleInfo, scope: Scope, fn: ast.FunctionDef, callees: set[str]):
@@ -115,8 +116,7 @@ class FunctionCompiler(ChangeCompiler):
         try:
             return method(node)
         except NotLowerable as e:
-            raise self.rep.error(e.node, e.reason, e.hint or "compute it inside a callee and assign the "
-                                 "callee's result")
+            return self.extract_statement(node, e)
 
     def unsupported_stmt(self, node: ast.stmt):
         kind = type(node).__name__
@@ -211,7 +211,8 @@ class FunctionCompiler(ChangeCompiler):
     def stmt_If(self, node: ast.If) -> list[ir.Stmt]:
         tests = [(self.condition(node.test), self.block(node.body))]
         orelse = node.orelse
-        while len(orelse) == 1 and isinstance(orelse[0], ast.If):  # elif: same Choice
+        while len(orelse) == 1 and isinstance(orelse[0], ast.If) \
+                and not getattr(orelse[0], "pysfn_not_elif", False):  # elif: same Choice
             tests.append((self.condition(orelse[0].test), self.block(orelse[0].body)))
             orelse = orelse[0].orelse
         return [ir.If(tuple(tests), self.block(orelse), self.loc(node))]
@@ -442,6 +443,13 @@ class FunctionCompiler(ChangeCompiler):
         if isinstance(node.func, ast.Name) and node.func.id == self.fn.name:
             return self.rep.error(node, "a workflow cannot call itself",
                                   "use a loop, or move the repeated work into a callee")
+        root = node.func
+        while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if not isinstance(root, ast.Name) or self.scope.lookup(root.id) is not None \
+                or hasattr(builtins, root.id) or root.id in module_level_names(self.info.tree):
+            # a library call, a builtin, a method of a value: Python code the Lambda can run
+            return NotLowerable(node, f"'{name}(...)' is a call the state machine cannot make")
         return self.rep.error(node.func, f"'{name}' is not a callee of this workflow",
                               "callees are functions defined at the top level of this module or of a "
                               "local module it imports; builtins and library calls belong inside a callee")

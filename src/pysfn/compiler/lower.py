@@ -294,9 +294,10 @@ class Lowerer:
         header: list[Thunk] = []
         with self.frames_set(self.frames + (LoopFrame(cont, lambda: header[0]()),)):
             body = self.block(m, stmt.body, lambda: header[0](), catchers)
-        header.append(self.state(m, f"While_L{stmt.loc.line}", lambda name: {
+        test = self.state(m, f"While_L{stmt.loc.line}", lambda name: {
             "Type": "Choice", "Comment": self.comment(stmt.loc),
-            "Choices": [{"Condition": wrap(truthy(stmt.test)), "Next": body()}], "Default": after()}))
+            "Choices": [{"Condition": wrap(truthy(stmt.test)), "Next": body()}], "Default": after()})
+        header.append(self.block(m, stmt.setup, test, catchers))
         return header[0]
 
     def stmt_For(self, m, stmt: ir.For, cont, catchers) -> Thunk:
@@ -399,7 +400,8 @@ class Lowerer:
             self.with_catch(state, self.catch_field(catchers))
             _continue(state, cont, "$states.result.Payload")
             return state
-        return self.state(m, f"{call.callee.replace('.', '_')}_L{call.loc.line}", build)
+        label = "Python" if call.extracted else call.callee.replace('.', '_')
+        return self.state(m, f"{label}_L{call.loc.line}", build)
 
     def parallel(self, m, call: ir.ParallelCall, assign: dict, cont, catchers) -> Thunk:
         def build(name: str) -> dict:

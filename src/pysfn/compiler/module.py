@@ -40,6 +40,8 @@ class ModuleInfo:
     constants: dict[str, object] = field(default_factory=dict)
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
     entry: ast.FunctionDef | None = None                        # set by find_entry
+    strict: bool = False                                        # --strict: no extraction
+    extracted: list = field(default_factory=list)               # Extractions, filled by the front end
 
     def psf_attr(self, node: ast.expr) -> str | None:
         """If ``node`` names a pysfn API (``PSF.parallel`` or an imported ``parallel``), its name."""

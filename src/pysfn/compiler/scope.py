@@ -75,6 +75,10 @@ class Scope:
         self._taken.add(name)
         return name
 
+    def alias(self, py_name: str, var: str) -> None:
+        """Let ``py_name`` read the (hidden) variable ``var`` (code rewritten by the compiler)."""
+        self.vars[py_name] = var
+
     def lookup(self, py_name: str) -> str | None:
         if py_name in self.vars:
             return self.vars[py_name]

@@ -10,10 +10,12 @@ runtime: ``{"ok": result}`` or ``{"errorType": ..., "errorMessage": ...}``.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import types
 from pathlib import Path
 
+from pysfn.compiler.extraction import extracted_module_name
 from pysfn.packaging.zipper import render_handler
 
 
@@ -29,8 +31,14 @@ def import_module_from(path: Path) -> types.ModuleType:
 
 
 class InProcessDispatcher:
-    def __init__(self, source_path, callees: list[str]):
+    def __init__(self, source_path, callees: list[str], extracted: str | None = None):
         self.module = import_module_from(Path(source_path))
+        if extracted:  # the generated module of extracted code, as the zip would hold it
+            name = extracted_module_name(self.module.__name__)
+            generated = types.ModuleType(name)
+            generated.__file__ = f"<{name}>"
+            exec(compile(extracted, generated.__file__, "exec"), generated.__dict__)  # our generated code
+            sys.modules[name] = generated
         code = render_handler(self.module.__name__, callees)
         self.handler = types.ModuleType(f"pysfn_handler_{self.module.__name__}")
         self.handler.__file__ = f"<handler of {self.module.__name__}>"
@@ -38,6 +46,11 @@ class InProcessDispatcher:
 
     def invoke(self, function_name: str, payload) -> dict:
         try:
-            return {"ok": self.handler.dispatch(payload, None)}
+            result = self.handler.dispatch(payload, None)
         except Exception as e:  # reported as the Lambda runtime reports an unhandled error
             return {"errorType": type(e).__name__, "errorMessage": str(e)}
+        try:
+            json.dumps(result)
+        except (TypeError, ValueError) as e:  # the Lambda runtime cannot send it back either
+            return {"errorType": "Runtime.MarshalError", "errorMessage": f"Unable to marshal response: {e}"}
+        return {"ok": result}

@@ -7,6 +7,7 @@ build machine (absolute paths, mtimes, modes, ``__pycache__``) gets in. The zip 
     handler.py                   rendered from handler.py.tmpl: dispatch(event, context)
     <module>.py                  the workflow module, as is
     <local modules>              what it imports from its directory (see imports.py)
+    pysfn_extracted_<module>.py  code the compiler extracted from the entry (compiler/extraction.py)
     pysfn/__init__.py, pysfn/runtime.py   the dependency-free runtime, from the installed pysfn
 """
 
@@ -20,6 +21,7 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
+from pysfn.compiler.extraction import extracted_module_name
 from pysfn.packaging.imports import RUNTIME_PACKAGE, find_local_modules
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can store
@@ -65,10 +67,16 @@ def render_handler(module_name: str, callees: list[str]) -> str:
     keys = sorted(set(callees))
     # Each entry looks its attribute up when called, so a test that replaces a callee in the
     # module (monkeypatch) is seen by the in-process dispatcher; the path is fixed here.
-    entries = "".join(f'    "{key}": lambda *args, **kwargs: _workflow.{key}(*args, **kwargs),\n'
+    extracted = extracted_module_name(module_name)
+
+    def target(key: str) -> str:  # extracted code lives in a generated module of its own
+        return f"_extracted.{key.split('.', 1)[1]}" if key.startswith(extracted + ".") else f"_workflow.{key}"
+    entries = "".join(f'    "{key}": lambda *args, **kwargs: {target(key)}(*args, **kwargs),\n'
                       for key in keys)
-    check = "".join(f"    _workflow.{key},\n" for key in keys)
-    return string.Template(template).substitute(module=module_name, callees=entries, check=check)
+    check = "".join(f"    {target(key)},\n" for key in keys)
+    imports = f"import {extracted} as _extracted\n" if any(k.startswith(extracted + ".") for k in keys) else ""
+    return string.Template(template).substitute(module=module_name, callees=entries, check=check,
+                                                extracted_import=imports)
 
 
 def _read(path: Path) -> bytes:
@@ -104,8 +112,11 @@ def _local_files(local_modules, root: Path) -> dict[str, Path]:
     return files
 
 
-def package_files(source_path, callees: list[str], local_modules=None) -> dict[str, bytes]:
-    """Archive name -> content for the dispatcher package of ``source_path``."""
+def package_files(source_path, callees: list[str], local_modules=None, extracted: str | None = None) -> dict[str, bytes]:
+    """Archive name -> content for the dispatcher package of ``source_path``.
+
+    ``extracted`` is the source of the generated module of extracted code, if the compiler
+    extracted any (``CompileResult.extracted_source``)."""
     source_path = Path(os.path.abspath(source_path))
     root = source_path.parent
     if local_modules is None:
@@ -113,6 +124,8 @@ def package_files(source_path, callees: list[str], local_modules=None) -> dict[s
     files = {name: _read(path) for name, path in _local_files(local_modules, root).items()}
     files[source_path.name] = _read(source_path)
     files[HANDLER] = render_handler(source_path.stem, callees).encode("utf-8")
+    if extracted:
+        files[extracted_module_name(source_path.stem) + ".py"] = extracted.encode("utf-8")
     runtime = resources.files(RUNTIME_PACKAGE)
     for name in RUNTIME_FILES:
         files[f"{RUNTIME_PACKAGE}/{name}"] = runtime.joinpath(name).read_bytes()
@@ -127,22 +140,22 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def build_zip_bytes(source_path, callees: list[str], local_modules=None) -> bytes:
+def build_zip_bytes(source_path, callees: list[str], local_modules=None, extracted: str | None = None) -> bytes:
     """The package as bytes: the same inputs always give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(package_files(source_path, callees, local_modules).items()):
+        for name, data in sorted(package_files(source_path, callees, local_modules, extracted).items()):
             archive.writestr(_entry(name), data, compresslevel=COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
-def build_zip(source_path, zip_path, callees: list[str], local_modules=None) -> Path:
+def build_zip(source_path, zip_path, callees: list[str], local_modules=None, extracted: str | None = None) -> Path:
     """Write the package to ``zip_path`` and return that path.
 
     PackagingError for inputs that cannot make a package (nothing is written then); OSError if
     ``zip_path`` cannot be written.
     """
-    data = build_zip_bytes(source_path, callees, local_modules)
+    data = build_zip_bytes(source_path, callees, local_modules, extracted)
     zip_path = Path(zip_path)
     zip_path.write_bytes(data)
     return zip_path

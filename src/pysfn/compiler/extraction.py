@@ -1,0 +1,258 @@
+"""Extraction: what the state machine cannot evaluate exactly runs in the dispatcher Lambda.
+
+When an expression has no exact JSONata form (a library call, a float formatted by
+``str``...), the front end raises ``NotLowerable`` at it. The statement holding it is not
+rejected and not approximated: the expression *slot* of the statement that contains it (the
+value of an assignment or ``return``, the test of an ``if``/``while``, the iterable of a
+``for``, an argument of a callee call...) becomes a generated function of the module
+``pysfn_extracted_<module>``, shipped in the Lambda package::
+
+    def L12_value(text, n):
+        "wf.py:12: y = math.sqrt(n) + len(text.split())"
+        return math.sqrt(n) + len(text.split())
+
+Its parameters are the workflow's variables the expression reads; the names it reads from
+the module (imports, functions, globals) are imported from it. The statement then reads a
+hidden variable that a Task fills by calling that function, so the whole function compiles
+and the expression runs in CPython, with exactly Python's meaning (and Python's exceptions,
+which an enclosing ``except`` catches). ``--strict`` turns every extraction into an error.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+from dataclasses import dataclass
+
+from pysfn.compiler import ir
+from pysfn.compiler.diagnostics import Loc
+
+EXTRACTED_PREFIX = "pysfn_extracted_"
+# Methods that change a list, dict or set in place: in extracted code the change would be
+# made to the Lambda's copy of the value and lost.
+MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "update",
+            "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update",
+            "symmetric_difference_update"}
+
+
+def extracted_module_name(module: str) -> str:
+    return EXTRACTED_PREFIX + module
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """One extracted expression: the generated function and why it was needed."""
+    function: str          # name in the generated module
+    params: tuple[str, ...]  # Python names of the workflow variables it reads
+    expression: str        # its source
+    module_names: tuple[str, ...]  # names it reads from the workflow module
+    reason: str
+    loc: Loc
+
+    def key(self, module: str) -> str:
+        return f"{extracted_module_name(module)}.{self.function}"
+
+
+def module_level_names(tree: ast.Module) -> set[str]:
+    """Names a module binds at its top level (what extracted code may import from it)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                names.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+    return names
+
+
+def _contains(tree: ast.AST, node: ast.AST) -> bool:
+    return any(n is node for n in ast.walk(tree))
+
+
+def _bound_inside(expr: ast.expr) -> set[str]:
+    """Names bound inside the expression itself (comprehension targets, lambda parameters, :=)."""
+    bound: set[str] = set()
+    for n in ast.walk(expr):
+        if isinstance(n, ast.comprehension):
+            bound.update(x.id for x in ast.walk(n.target) if isinstance(x, ast.Name))
+        elif isinstance(n, ast.Lambda):
+            a = n.args
+            bound.update(p.arg for p in a.posonlyargs + a.args + a.kwonlyargs)
+            bound.update(p.arg for p in (a.vararg, a.kwarg) if p)
+    return bound
+
+
+class ExtractionCompiler:
+    """Statement-level extraction (mixed into ``FunctionCompiler``)."""
+
+    def extract_statement(self, node: ast.stmt, error) -> list[ir.Stmt]:
+        """Compile ``node`` with the expression slot holding ``error.node`` extracted."""
+        if self.info.strict:
+            raise self.rep.error(error.node, f"{error.reason} (it would run in the dispatcher Lambda, "
+                                 "and --strict forbids that)",
+                                 error.hint or "compute it inside a callee, or compile without --strict")
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            load = ast.copy_location(ast.Name(node.target.id, ast.Load()), node.target)
+            value = ast.copy_location(ast.BinOp(load, node.op, node.value), node)
+            node = ast.copy_location(ast.Assign([node.target], value), node)
+        slot = self.slot_of(node, error.node)
+        if slot is None:
+            raise self.rep.error(error.node, error.reason, error.hint or "compute it inside a callee and "
+                                 "assign the callee's result")
+        if isinstance(node, ast.If) and slot is not node.test:
+            return self.stmt(self.split_elif(node, slot))
+        if isinstance(node, ast.While) and slot is node.test:
+            return self.extracted_while(node, error)
+        is_test = isinstance(node, (ast.If, ast.While)) and slot is node.test
+        before, name = self.extract(slot, error.reason, truth=is_test)
+        if isinstance(node, ast.Expr) and slot is node.value:  # run for its effect only
+            return [ir.Effect(stmt.value, stmt.loc) for stmt in before]
+        rewritten = _replace(node, slot, name)
+        return before + self.stmt(rewritten)
+
+    def slot_of(self, node: ast.stmt, inner: ast.AST) -> ast.expr | None:
+        """The largest expression of ``node`` that holds ``inner`` and can be computed on its own."""
+        slots: list[ast.expr] = []
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            slots.append(node.value)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            slots += [t.slice for t in targets for t in ast.walk(t) if isinstance(t, ast.Subscript)]
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and self.changing_call(node.value):
+            slots += node.value.args  # xs.append(<extracted>): the change itself stays in the machine
+        elif isinstance(node, (ast.Return, ast.Expr)):
+            slots.append(node.value)
+        elif isinstance(node, ast.AugAssign):
+            slots.append(node.value)
+        elif isinstance(node, ast.If):
+            tests, orelse = [node.test], node.orelse
+            while len(orelse) == 1 and isinstance(orelse[0], ast.If):
+                tests.append(orelse[0].test)
+                orelse = orelse[0].orelse
+            slots += tests
+        elif isinstance(node, ast.While):
+            slots.append(node.test)
+        elif isinstance(node, ast.For):
+            slots.append(node.iter)
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            slots += node.exc.args
+        slot = next((s for s in slots if s is not None and _contains(s, inner)), None)
+        # In a call of a callee (or a PSF API), extract the argument, not the call: the call
+        # stays a Task of its own (with its retries and timeout).
+        while isinstance(slot, ast.Call) and self.is_call_of_callee_or_api(slot):
+            args = list(slot.args) + [k.value for k in slot.keywords]
+            slot = next((a for a in args if _contains(a, inner)), None)
+        return slot
+
+    def split_elif(self, node: ast.If, test: ast.expr) -> ast.If:
+        """``if a: ... elif b: ...`` -> ``if a: ... else: (if b: ...)``, so ``b`` is computed only
+        when it is reached."""
+        top = _copy_if(node)
+        current = top
+        while current.orelse[0].test is not test:
+            current.orelse = [_copy_if(current.orelse[0])]
+            current = current.orelse[0]
+        nested = current.orelse[0]
+        separate = ast.copy_location(ast.If(nested.test, nested.body, nested.orelse), nested)
+        separate.pysfn_not_elif = True  # read by stmt_If: a statement of its own, not one more elif
+        current.orelse = [separate]
+        return top
+
+    def extracted_while(self, node: ast.While, error) -> list[ir.Stmt]:
+        """``while <extracted>:`` computes its test in a Task before every check."""
+        before, name = self.extract(node.test, error.reason, truth=True)
+        test = self.condition(name)
+        self.loops += 1
+        try:
+            body = self.block(node.body)
+        finally:
+            self.loops -= 1
+        return [ir.While(test, body, self.block(node.orelse), self.loc(node), setup=tuple(before))]
+
+    def extract(self, expr: ast.expr, reason: str, truth: bool = False) -> tuple[list[ir.Stmt], ast.Name]:
+        """A Task computing ``expr`` (``bool(expr)`` for a test) into a hidden variable, and a
+        Name that reads it."""
+        for n in ast.walk(expr):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in MUTATORS:
+                root = n.func.value
+                while isinstance(root, ast.Subscript):
+                    root = root.value
+                if isinstance(root, ast.Name) and self.scope.lookup(root.id) is not None:
+                    raise self.rep.error(n, f"'{ast.unparse(n)}' would change '{root.id}' in code that runs in "
+                                         "the dispatcher Lambda, where the change is lost",
+                                         "make the change a statement of its own, or compute a new value "
+                                         "and assign it")
+        params, module_names = [], []
+        known = module_level_names(self.info.tree)
+        bound = _bound_inside(expr)
+        for n in ast.walk(expr):
+            if not isinstance(n, ast.Name) or n.id in bound or n.id in params or n.id in module_names:
+                continue
+            if n.id in self.exception_vars:
+                raise self.rep.error(n, f"'{n.id}' is a caught exception: the code that needs it cannot "
+                                     "run in the dispatcher Lambda", f"pass str({n.id}) instead")
+            if n.id in self.nested:
+                raise self.rep.error(n, f"'{n.id}' is a nested function: it cannot be used in code that "
+                                     "runs in the dispatcher Lambda", "move it to module level")
+            if self.scope.lookup(n.id) is not None:
+                params.append(n.id)
+            elif n.id in known:
+                module_names.append(n.id)
+            elif not hasattr(builtins, n.id):
+                raise self.rep.error(n, f"name '{n.id}' is not defined", "define it at module level, "
+                                     "or assign it in the workflow before this line")
+        loc = self.loc(expr)
+        function = f"L{loc.line}_{len(self.info.extracted) + 1}"
+        source = f"bool({ast.unparse(expr)})" if truth else ast.unparse(expr)
+        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc)
+        self.info.extracted.append(extraction)
+        key = extraction.key(self.info.name)
+        self.callees.add(key)
+        hidden = self.scope.hidden("value")
+        py_name = hidden  # the Python name the rewritten statement reads
+        self.scope.alias(py_name, hidden)
+        call = ir.CalleeCall(key, tuple(ir.Var(self.scope.lookup(p), loc) for p in params), (), (), loc,
+                             extracted=True)
+        name = ast.copy_location(ast.Name(py_name, ast.Load()), expr)
+        return [ir.Assign((hidden,), call, loc)], name
+
+
+def _copy_if(node: ast.If) -> ast.If:
+    return ast.copy_location(ast.If(node.test, node.body, list(node.orelse)), node)
+
+
+def _replace(node: ast.AST, old: ast.AST, new: ast.AST) -> ast.AST:
+    """``node`` with the node ``old`` replaced by ``new``; only the path to ``old`` is copied."""
+    if node is old:
+        return new
+    if not _contains(node, old):
+        return node
+    clone = copy.copy(node)
+    for field, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            setattr(clone, field, [_replace(v, old, new) if isinstance(v, ast.AST) else v for v in value])
+        elif isinstance(value, ast.AST):
+            setattr(clone, field, _replace(value, old, new))
+    return clone
+
+
+def generated_module(module: str, file: str, extractions: list[Extraction]) -> str:
+    """The source of ``pysfn_extracted_<module>.py`` for the Lambda package."""
+    lines = [f'"""Code of {file} that runs in the dispatcher Lambda (generated by pysfn: do not edit).',
+             "",
+             "Each function computes one expression of the workflow that the state machine cannot",
+             "evaluate exactly; its parameters are the workflow variables the expression reads.",
+             '"""', ""]
+    names = sorted({n for e in extractions for n in e.module_names})
+    if names:
+        lines.append(f"from {module} import {', '.join(names)}")
+    for e in extractions:
+        lines += ["", "", f"def {e.function}({', '.join(e.params)}):",
+                  f"    {repr(f'{file}:{e.loc.line}: {e.reason}')}",
+                  f"    return {e.expression}"]
+    return "\n".join(lines) + "\n"
