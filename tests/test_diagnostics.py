@@ -159,3 +159,31 @@ def test_tool_rejects_unreadable_sources(tmp_path, setup, message):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"{path}:1:1: error: ") and message in proc.stderr
+
+
+def test_loops_without_a_visible_bound_warn_about_the_history_limit():
+    unbounded = compile_source(body("while x:\n    x = work(x)\nreturn x"), "wf.py")
+    (warning,) = unbounded.warnings
+    assert "no bound the compiler can see" in warning.message and "25,000" in warning.message
+    assert warning.loc.line == HEADER_LINES + 3
+    counted = compile_source(body("n = 0\nwhile n < 10:\n    work(n)\n    n += 1"), "wf.py")
+    assert counted.warnings == []
+    long_range = compile_source(body("for i in range(100000):\n    work(i)"), "wf.py")
+    (warning,) = long_range.warnings
+    assert "runs 100,000 times" in warning.message
+    short_range = compile_source(body("for i in range(10):\n    work(i)"), "wf.py")
+    assert short_range.warnings == []
+
+
+@pytest.mark.parametrize("code, message", [
+    ("yield x", "a workflow function cannot be a generator"),
+    ("y = [(z := 1) for _ in items]", "would assign 'z' in code that runs in the dispatcher Lambda"),
+    ("y = lambda v: v", "a lambda is not a value a workflow variable can hold"),
+    ("y = sorted(items, key=lambda v: flow(v))", "a workflow cannot call itself"),
+    ("nonlocal x", "'nonlocal x': Nonlocal statements are not supported"),
+])
+def test_what_cannot_work_even_in_lambda_is_rejected(code, message):
+    with pytest.raises(CompileError) as info:
+        compile_source(body(code), "wf.py")
+    assert message in info.value.diagnostics[0].message
+    assert info.value.diagnostics[0].hint

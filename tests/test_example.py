@@ -58,3 +58,21 @@ def example(compiled_workflow):
 def test_every_branch_compiled_equals_native(example, inp):
     module = import_workflow(SOURCE)
     assert comparable(example.run(inp)) == comparable(run_native(module, "summarise", inp))
+
+
+ORDER_INPUTS = [
+    {"orders": [{"item": "apple", "quantity": 3}, {"item": "melon"}]},
+    {"orders": [{"item": "kiwi"}, {"item": "pear", "quantity": 0}, {"item": "pear", "quantity": 2}],
+     "currency": "USD"},
+    {"orders": [{"item": "melon", "quantity": 100}, {"item": "melon", "quantity": 100}, {"item": "apple"}]},
+    {"orders": []},
+    {"orders": "not a list"},
+]
+
+
+@pytest.mark.parametrize("inp", ORDER_INPUTS, ids=range(len(ORDER_INPUTS)))
+def test_order_report_example_agrees(compiled_workflow, inp):
+    """The loops/f-strings/try-finally example: natively and in the oracle, the same."""
+    path = EXAMPLES / "order_report.py"
+    native = run_native(import_workflow(path), "report", inp)
+    assert comparable(compiled_workflow(path).run(inp)) == comparable(native)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from pysfn.compiler import ir
 from pysfn.compiler.diagnostics import Loc
+from pysfn.compiler.history import warn_if_unbounded
 
 EXTRACTED_PREFIX = "pysfn_extracted_"
 # Methods that change a list, dict or set in place: in extracted code the change would be
@@ -97,11 +98,15 @@ class ExtractionCompiler:
             raise self.rep.error(error.node, f"{error.reason} (it would run in the dispatcher Lambda, "
                                  "and --strict forbids that)",
                                  error.hint or "compute it inside a callee, or compile without --strict")
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            load = ast.copy_location(ast.Name(node.target.id, ast.Load()), node.target)
+        augmented = isinstance(node, ast.AugAssign)
+        if augmented:  # x += v is x = x + v; the operation built for it is not in the source tree
+            load = copy.copy(node.target)
+            load.ctx = ast.Load()
             value = ast.copy_location(ast.BinOp(load, node.op, node.value), node)
             node = ast.copy_location(ast.Assign([node.target], value), node)
         slot = self.slot_of(node, error.node)
+        if slot is None and augmented:
+            slot = node.value
         if slot is None:
             raise self.rep.error(error.node, error.reason, error.hint or "compute it inside a callee and "
                                  "assign the callee's result")
@@ -172,11 +177,34 @@ class ExtractionCompiler:
             body = self.block(node.body)
         finally:
             self.loops -= 1
+        warn_if_unbounded(self.rep, node, tuple(before) + body)
         return [ir.While(test, body, self.block(node.orelse), self.loc(node), setup=tuple(before))]
+
+    def check_extractable(self, expr: ast.expr) -> None:
+        """What cannot work even in the Lambda: it needs the workflow's own frame or control."""
+        for n in ast.walk(expr):
+            if isinstance(n, (ast.Yield, ast.YieldFrom)):
+                raise self.rep.error(n, "a workflow function cannot be a generator ('yield')",
+                                     "collect the values in a list and return it")
+            if isinstance(n, ast.Await):
+                raise self.rep.error(n, "Step Functions has no coroutines ('await')",
+                                     "use PSF.parallel to run work concurrently")
+            if isinstance(n, ast.NamedExpr):
+                raise self.rep.error(n, f"'{ast.unparse(n)}' would assign '{n.target.id}' in code that runs "
+                                     "in the dispatcher Lambda, where the assignment is lost",
+                                     "assign it in a statement of its own")
+            if isinstance(n, ast.Name) and n.id == self.info.entry.name and self.scope.lookup(n.id) is None:
+                raise self.rep.error(n, "a workflow cannot call itself",
+                                     "use a loop, or move the repeated work into a callee")
+        if isinstance(expr, ast.Lambda):
+            raise self.rep.error(expr, "a lambda is not a value a workflow variable can hold (values are JSON)",
+                                 "define a module-level function and call it, or use the lambda inside "
+                                 "the expression that needs it (sorted(xs, key=lambda x: ...))")
 
     def extract(self, expr: ast.expr, reason: str, truth: bool = False) -> tuple[list[ir.Stmt], ast.Name]:
         """A Task computing ``expr`` (``bool(expr)`` for a test) into a hidden variable, and a
         Name that reads it."""
+        self.check_extractable(expr)
         for n in ast.walk(expr):
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in MUTATORS:
                 root = n.func.value

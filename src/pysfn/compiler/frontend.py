@@ -15,6 +15,7 @@ from pysfn.compiler import ir
 from pysfn.compiler.aliasing import check_aliasing
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
+from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
 from pysfn.compiler.module import ModuleInfo, is_json_value
@@ -148,6 +149,7 @@ class FunctionCompiler(ChangeCompiler, ExtractionCompiler):
         if isinstance(node.value, ast.Call) and self.changing_call(node.value):
             return self.method_change(node.value, None)
         if not isinstance(node.value, ast.Call):
+            self.check_extractable(node.value)  # yield/await: say what is wrong with them
             raise self.rep.error(node, "this expression statement has no effect",
                                  "only calls of callees, PSF.parallel and PSF.with_retry_spec "
                                  "can stand alone")
@@ -254,6 +256,7 @@ class FunctionCompiler(ChangeCompiler, ExtractionCompiler):
             body = self.block(node.body)
         finally:
             self.loops -= 1
+        warn_if_unbounded(self.rep, node, body)
         return [ir.While(test, body, self.block(node.orelse), self.loc(node))]
 
     def stmt_For(self, node: ast.For) -> list[ir.Stmt]:
@@ -274,6 +277,7 @@ class FunctionCompiler(ChangeCompiler, ExtractionCompiler):
             body = self.block(node.body)
         finally:
             self.loops -= 1
+        warn_if_too_long(self.rep, node, iteration, body)
         return before + [ir.For(targets, iteration, body, self.block(node.orelse), self.scope.hidden("items"),
                                 self.scope.hidden("index"), self.loc(node), unpack)]
 
