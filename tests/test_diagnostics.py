@@ -56,6 +56,8 @@ CASES = [
     ("y = []\nz = {'k': y}\ny.append(1)", 2, 15, "'y' is stored here as it is, and it is changed in place"),
     ("a = b = []\na.append(1)", 1, 5, "'a' is bound to the same object as the other targets"),
     ("del x", 1, 9, "only items can be deleted"),
+    ("match x:\n    case [a, b]:\n        pass", 2, 14, "'case [a, b]': only literal patterns are supported"),
+    ("match x:\n    case y:\n        pass\n    case 1:\n        pass", 2, 14, "this pattern matches everything"),
     ("items[1:2] = []", 1, 5, "assignment to a slice is not supported"),
     ("x.attr = 1", 1, 5, "only a plain name can be assigned to here"),
     ("raise Oops('a', 'b')", 1, 11, "an exception raised by the workflow takes at most one argument"),

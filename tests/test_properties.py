@@ -15,6 +15,8 @@ from differential import EXAMPLES, WORKFLOWS, comparable, import_workflow, run_n
 _EXPLORE = int(os.environ.get("PYSFN_HYPOTHESIS_EXAMPLES", "0"))
 SETTINGS = settings(max_examples=_EXPLORE or 40, deadline=None, derandomize=not _EXPLORE,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Workflows with many states per run (loops): a smaller fixed sample keeps CI fast.
+LONG_SETTINGS = settings(SETTINGS, max_examples=_EXPLORE or 15)
 
 scalars = st.none() | st.booleans() | st.integers(-10, 10) | st.floats(-10, 10, allow_nan=False) \
     | st.text("abks ", max_size=4)
@@ -61,3 +63,20 @@ def test_subscripts_agree_or_name_the_python_error(compiled_workflow, d, i, k):
         assert machine["status"] == "FAILED", f"input: {inp}"
         assert machine["error"] in ("States.QueryEvaluationError", "States.Runtime"), machine
         assert native["error"] in machine["cause"], (machine, native)
+
+
+@LONG_SETTINGS
+@given(xs=st.lists(json_values, max_size=4) | json_values, n=st.integers(-3, 6) | st.booleans(),
+       d=st.dictionaries(st.text("abk", max_size=2), json_values, max_size=3), text=st.text("ab é", max_size=5))
+def test_loops_agree_on_any_json(compiled_workflow, xs, n, d, text):
+    """for over any value (list, dict, str, or what CPython refuses to iterate), range, items."""
+    agree(compiled_workflow, WORKFLOWS / "wf_loops.py", {"xs": xs, "n": n, "d": d, "text": text, "limit": 2})
+
+
+@LONG_SETTINGS
+@given(key=st.text("kn", max_size=2), index=st.integers(-6, 6) | st.booleans() | st.none(),
+       value=json_values, count=st.integers(-5, 5),
+       op=st.sampled_from(["all", "unpack", "bad-index", "bad-key", "pop-empty", "append-to-dict"]))
+def test_changes_in_place_agree(compiled_workflow, key, index, value, count, op):
+    agree(compiled_workflow, WORKFLOWS / "wf_changes.py",
+          {"key": key, "index": index, "value": value, "count": count, "op": op})

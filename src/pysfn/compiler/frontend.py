@@ -73,6 +73,10 @@ def assigned_names(body: list[ast.stmt]) -> list[str]:
                 bind(node.target)
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 names.append(node.name)
+            elif isinstance(node, ast.Match):
+                for case in node.cases:
+                    names.extend(p.name for p in ast.walk(case.pattern) if isinstance(p, ast.MatchAs) and p.name)
+                    visit(case.body)
             for field in ("body", "orelse", "finalbody", "handlers"):
                 if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     visit(getattr(node, field, []) or [])
@@ -130,7 +134,6 @@ class FunctionCompiler(ChangeCompiler, ExtractionCompiler):
             "Import": "import at module level",
             "ImportFrom": "import at module level",
             "Assert": "raise PSF.Fail(...) under an if instead",
-            "Match": "use if/elif/else",
         }
         return self.rep.error(node, f"'{ast.unparse(node).splitlines()[0]}': {kind} statements are not "
                               "supported in a workflow function yet",
@@ -246,6 +249,64 @@ class FunctionCompiler(ChangeCompiler, ExtractionCompiler):
         inner = (stmt,) if stmt is not None else body + orelse
         return [ir.TryFinally(inner, self.block(node.finalbody), self.scope.hidden("error"),
                               self.scope.hidden("return"), self.loc(node))]
+
+    def stmt_Match(self, node: ast.Match) -> list[ir.Stmt]:
+        """``match`` on literal patterns (values, None/True/False, ``|``, ``_``, a capture name,
+        guards) as an ``if``/``elif`` chain on the subject, computed once."""
+        out: list[ir.Stmt] = []
+        subject = node.subject
+        if not isinstance(subject, ast.Name) or self.scope.lookup(subject.id) is None:
+            hidden = self.scope.hidden("subject")
+            self.scope.alias(hidden, hidden)
+            out += self.stmt(ast.copy_location(ast.Assign([ast.Name(hidden, ast.Store())], subject), subject))
+            subject = ast.copy_location(ast.Name(hidden, ast.Load()), subject)
+        value = self.expr(subject)
+        tests, orelse = [], ()
+        for i, case in enumerate(node.cases):
+            test, capture = self.pattern(case.pattern, value)
+            if capture and case.guard is not None:
+                raise self.rep.error(case.guard, "a guard after a capture pattern is not supported",
+                                     f"test the subject itself: case _ if <condition on {ast.unparse(node.subject)}>")
+            if case.guard is not None:
+                guard = self.condition(case.guard)
+                test = guard if test is None else ir.BoolOp("and", (test, guard), self.loc(case.guard))
+            body = self.block(case.body)
+            if capture:
+                body = (ir.Rebind(((self.scope.lookup(capture), value),), self.loc(case.pattern)),) + body
+            if test is None:
+                if i != len(node.cases) - 1:
+                    raise self.rep.error(case.pattern, "this pattern matches everything: the cases after it "
+                                         "can never run", "make it the last case")
+                orelse = body
+            else:
+                tests.append((test, body))
+        if not tests:
+            return out + list(orelse)
+        return out + [ir.If(tuple(tests), orelse, self.loc(node))]
+
+    def pattern(self, p: ast.pattern, subject: ir.Expr) -> tuple[ir.Expr | None, str | None]:
+        """(the test of a literal pattern, or None if it always matches; the name it captures)."""
+        loc = self.loc(p)
+        if isinstance(p, ast.MatchValue):
+            return ir.Compare("==", subject, self.expr(p.value), loc), None
+        if isinstance(p, ast.MatchSingleton):
+            if p.value is None:
+                return ir.Compare("is", subject, ir.Const(None, loc), loc), None
+            # `case True:` matches True only (an identity test), not 1
+            return ir.BoolOp("and", (ir.AslTest("IsBoolean", (subject,), loc),
+                                     ir.Compare("==", subject, ir.Const(p.value, loc), loc)), loc), None
+        if isinstance(p, ast.MatchOr):
+            parts = [self.pattern(q, subject) for q in p.patterns]
+            if any(test is None or name for test, name in parts):
+                raise self.rep.error(p, "only literal alternatives are supported in 'case a | b'",
+                                     "list values: case \"a\" | \"b\":")
+            return ir.BoolOp("or", tuple(test for test, _ in parts), loc), None
+        if isinstance(p, ast.MatchAs):
+            test, inner = self.pattern(p.pattern, subject) if p.pattern is not None else (None, None)
+            return test, p.name or inner
+        raise self.rep.error(p, f"'case {ast.unparse(p)}': only literal patterns are supported",
+                             "match values, None/True/False, 'a | b', '_' or a name; use if/elif for "
+                             "sequences, mappings and classes")
 
     # ------------------------------------------------------------------ loops
 
