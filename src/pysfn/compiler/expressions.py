@@ -1,0 +1,158 @@
+"""Front end, expressions: Python expressions -> IR expressions (which ``jsonata`` turns into JSONata).
+
+A mixin of ``FunctionCompiler``: every method here builds an IR expression or raises
+``NotLowerable`` (no exact JSONata form: the statement extracts it into the Lambda) or a
+located diagnostic (a mistake in the code). New operations are ``ir.Op`` nodes whose
+meaning is in ``jsonata_ops.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+
+from pysfn.compiler import ir
+
+ASL_TESTS = {
+    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
+    "StringGreaterThanEquals", "StringMatches", "NumericEquals", "NumericLessThan",
+    "NumericGreaterThan", "NumericLessThanEquals", "NumericGreaterThanEquals", "BooleanEquals",
+    "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan", "TimestampLessThanEquals",
+    "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsString", "IsNumeric", "IsBoolean",
+    "IsTimestamp",
+}
+UNARY_TESTS = {"IsNull", "IsPresent", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp"}
+COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+               ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in"}
+
+
+class NotLowerable(Exception):
+    """An expression without an exact JSONata form.
+
+    Raised by the expression visitor; the statement that holds the expression decides
+    what to do with it (extract it into the dispatcher Lambda, or report it).
+    """
+
+    def __init__(self, node: ast.AST, reason: str, hint: str | None = None):
+        super().__init__(reason)
+        self.node = node
+        self.reason = reason
+        self.hint = hint
+
+
+class ExpressionCompiler:
+    # ------------------------------------------------------------------ expressions (become JSONata)
+
+    def condition(self, node: ast.expr) -> ir.Expr:
+        return self.expr(node, in_condition=True)
+
+    def expr(self, node: ast.expr, in_condition: bool = False) -> ir.Expr:
+        loc = self.loc(node)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, float) and not math.isfinite(node.value):
+                raise self.rep.error(node, f"{node.value!r} is not a JSON number",
+                                     "JSON numbers are finite: use a string or None instead")
+            if isinstance(node.value, (str, int, float, bool)) or node.value is None:
+                return ir.Const(node.value, loc)
+            raise self.rep.error(node, f"a {type(node.value).__name__} literal is not a JSON value",
+                                 "values in a workflow are JSON: str, int, float, bool, None, list, dict")
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.slice, ast.Slice):
+                raise self.rep.error(node, "slices are not supported yet", "slice inside a callee")
+            self.warn_if_subscript_error_is_caught(node)
+            return ir.Subscript(self.expr(node.value), self.expr(node.slice), loc)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                raise self.rep.error(node, "starred items are not supported", "list the items one by one")
+            return ir.ListOf(tuple(self.expr(e) for e in node.elts), loc)
+        if isinstance(node, ast.Dict):
+            keys = []
+            for k in node.keys:
+                if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                    raise self.rep.error(k or node, "dict keys must be string literals (JSON objects have "
+                                         "string keys)", "write {\"key\": value}")
+                keys.append(k.value)
+            return ir.DictOf(tuple(keys), tuple(self.expr(v) for v in node.values), loc)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
+                and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float):
+            return ir.Const(-node.operand.value, loc)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return ir.Not(self.expr(node.operand, in_condition=True), loc)
+        if isinstance(node, ast.BoolOp):
+            values = tuple(self.expr(v, in_condition) for v in node.values)
+            if not in_condition and not all(isinstance(v, ir.BOOLEAN_EXPRS) for v in values):
+                raise self.rep.error(node, "'and'/'or' returning an operand is not supported yet outside "
+                                     "conditions", "use it in an if condition, or compute it in a callee")
+            return ir.BoolOp("and" if isinstance(node.op, ast.And) else "or", values, loc)
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.Call):
+            return self.call_expr(node)
+        raise NotLowerable(node, f"'{ast.unparse(node)}': this expression is not supported in a workflow "
+                           "function yet")
+
+    def warn_if_subscript_error_is_caught(self, node: ast.Subscript) -> None:
+        """A failed subscript stops the machine with States.QueryEvaluationError; say so
+        where Python would instead run an enclosing ``except KeyError``/``IndexError``."""
+        python_errors = ("KeyError", "IndexError", "TypeError")
+        if any(h.matches(e) for h in self.enclosing_handlers for e in python_errors):
+            self.rep.warn(node, f"if '{ast.unparse(node)}' fails, the compiled machine stops with "
+                          "States.QueryEvaluationError; the enclosing 'except' does not catch it there",
+                          "test first (if key in d: ...) or do the lookup inside a callee")
+
+    def name(self, node: ast.Name) -> ir.Expr:
+        var = self.scope.lookup(node.id)
+        if var is not None:
+            if node.id in self.exception_vars:
+                raise self.rep.error(node, f"the exception '{node.id}' can only be used as str({node.id})",
+                                     f"pass str({node.id}) for its message")
+            return ir.Var(var, self.loc(node))
+        if node.id in self.info.constants:
+            return ir.Const(self.info.constants[node.id], self.loc(node))
+        if node.id in self.info.callees or node.id in self.nested:
+            raise self.rep.error(node, f"'{node.id}' is a function; functions are not values in a workflow",
+                                 f"call it: {node.id}(...)")
+        raise self.rep.error(node, f"name '{node.id}' is not defined in the workflow",
+                             "use a parameter, a variable assigned in the function, or a module-level "
+                             "constant (NAME = literal)")
+
+    def compare(self, node: ast.Compare) -> ir.Expr:
+        parts = []
+        left = node.left
+        for op, right in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                if not (isinstance(right, ast.Constant) and right.value is None):
+                    raise self.rep.error(node, "'is' is only supported as 'is None' / 'is not None'",
+                                         "compare values with ==")
+                parts.append(ir.Compare("is" if isinstance(op, ast.Is) else "is not",
+                                        self.expr(left), ir.Const(None, self.loc(right)), self.loc(node)))
+            else:
+                parts.append(ir.Compare(COMPARE_OPS[type(op)], self.expr(left), self.expr(right), self.loc(node)))
+            left = right
+        return parts[0] if len(parts) == 1 else ir.BoolOp("and", tuple(parts), self.loc(node))
+
+    def call_expr(self, node: ast.Call) -> ir.Expr:
+        api = self.info.psf_attr(node.func)
+        if api in ASL_TESTS:
+            arity = 1 if api in UNARY_TESTS else 2
+            if node.keywords or len(node.args) != arity:
+                raise self.rep.error(node, f"PSF.{api} takes {arity} argument{'s' if arity > 1 else ''}",
+                                     f"PSF.{api}({', '.join(['value', 'other'][:arity])})")
+            if api == "StringMatches" and not (isinstance(node.args[1], ast.Constant)
+                                               and isinstance(node.args[1].value, str)):
+                raise self.rep.error(node.args[1], "the pattern of PSF.StringMatches must be a string literal",
+                                     "write the pattern in the call: PSF.StringMatches(name, \"*.csv\")")
+            return ir.AslTest(api, tuple(self.expr(a) for a in node.args), self.loc(node))
+        if isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1 \
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in self.exception_vars:
+            return ir.ErrorMessage(self.scope.lookup(node.args[0].id), self.loc(node))
+        if self.is_call_of_callee_or_api(node):
+            raise self.rep.error(node, "a callee call must be the whole right-hand side of an assignment "
+                                 "or a statement of its own", "assign it first: value = "
+                                 + ast.unparse(node))
+        if not (isinstance(node.func, ast.Name) and hasattr(builtins, node.func.id)):
+            raise self.not_a_callee(node)
+        raise NotLowerable(node, f"'{ast.unparse(node.func)}(...)' cannot be evaluated by the state machine yet")
