@@ -45,3 +45,13 @@ def test_failing_subscripts_name_the_python_error(compiled_workflow):
         assert machine["status"] == "FAILED"
         assert machine["error"] in ("States.QueryEvaluationError", "States.Runtime")  # moto: Runtime
         assert python_error in machine["cause"]
+
+
+def test_floor_division_of_fractional_floats_fails_loudly(compiled_workflow):
+    """The documented difference: no exact JSONata for `//`/`%` of non-whole floats."""
+    path = WORKFLOWS / "wf_expressions.py"
+    module = import_workflow(path)
+    workflow = compiled_workflow(path)
+    assert run_native(module, workflow.entry, module.FLOAT_DIVMOD)["status"] == "SUCCEEDED"
+    machine = workflow.run(module.FLOAT_DIVMOD)
+    assert machine["status"] == "FAILED" and "pysfn: // of non-integral floats" in machine["cause"]

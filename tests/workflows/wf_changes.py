@@ -8,11 +8,16 @@ def make():
 
 @PSF.main
 def changes(key="k", index=0, value=[1], count=3, op="all"):
-    total = count
-    text = "xy"
+    total = 0
+    total += count
+    total -= 1
+    total *= 2
+    text = "x"
+    text += "y"
     d = {}
     d[key] = value
-    d["n"] = 11
+    d["n"] = 1
+    d["n"] += 10
     nested = make()
     nested["meta"]["n"] = value
     nested["items"][index] = "changed"

@@ -27,7 +27,7 @@ def finally_paths(kind="fine", mode="normal"):
         if mode == "return":
             return {"returned": log}
     except Problem as e:
-        log.append(["caught", str(e)])
+        log.append("caught " + str(e))
         if mode == "reraise":
             raise
     else:
@@ -51,7 +51,7 @@ def finally_paths(kind="fine", mode="normal"):
         finally:
             log.append("inner")
     except ValueError as e:
-        log.append(["outer caught", str(e)])
+        log.append(f"outer caught {e}")
     while True:
         try:
             step("problem")

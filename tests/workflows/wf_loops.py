@@ -53,7 +53,7 @@ def loops(xs, n=3, d={}, text="a b", limit=4):
             found = b
     attempts = 0
     while attempts < limit:
-        attempts = inc(attempts)
+        attempts += 1
         if attempts == 10:
             break
     else:
@@ -61,7 +61,10 @@ def loops(xs, n=3, d={}, text="a b", limit=4):
     last = None
     for last in []:
         pass
-    return {"out": out, "counted": counted, "down": down, "pairs": pairs, "keys": keys,
+    squares = 0
+    for i in range(n):
+        squares += i * i
+    return {"squares": squares, "out": out, "counted": counted, "down": down, "pairs": pairs, "keys": keys,
             "numbered": numbered, "chars": chars, "found": found, "attempts": attempts, "last": last}
 
 

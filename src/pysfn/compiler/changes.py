@@ -155,7 +155,7 @@ class ChangeCompiler:
 
 # --------------------------------------------------------------------------- JSONata
 
-def _box(value: str) -> str:
+def box(value: str) -> str:
     """A one-item array holding ``value``, to be ``$append``-ed without being flattened."""
     b = f"{T}bx"
     return f"({b} := {value}; $type({b}) = 'array' ? [[{b}]] : [{b}])"
@@ -185,7 +185,7 @@ def _key_error(k: str) -> str:
 def _setitem(c: str, k: str, v: str) -> str:
     j = f"{T}j"
     on_list = (f"({j} := {_index(c, k)}; {j} >= 0 and {j} < $count({c}) ? "
-               + _rebuild(c, f"$append({T}a, {T}n = {j} ? {_box(v)} : {_box(T + 'x')})")
+               + _rebuild(c, f"$append({T}a, {T}n = {j} ? {box(v)} : {box(T + 'x')})")
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = (f"($type({k}) = 'string' ? $merge([{c}, {{{k}: {v}}}]) : $error('TypeError: pysfn: the keys "
                f"of a dict in a workflow are str (JSON), not ' & {py_type(k)}))")
@@ -201,7 +201,7 @@ def _without_key(c: str, k: str) -> str:
 def _delitem(c: str, k: str) -> str:
     j = f"{T}j"
     on_list = (f"({j} := {_index(c, k)}; {j} >= 0 and {j} < $count({c}) ? "
-               + _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {_box(T + 'x')})")
+               + _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {box(T + 'x')})")
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = f"($exists($lookup({c}, {k})) and $type({k}) = 'string' ? {_without_key(c, k)} : {_key_error(k)})"
     return (f"$type({c}) = 'object' ? {on_dict} : $type({c}) = 'array' ? {on_list} "
@@ -229,15 +229,15 @@ def change(e: ir.Change) -> str:
     elif op == "delitem":
         body = _delitem(c, *args)
     elif op == "append":
-        body = f"{is_list} ? $append({c}, {_box(args[0])}) : {_no_attribute(c, 'append')}"
+        body = f"{is_list} ? $append({c}, {box(args[0])}) : {_no_attribute(c, 'append')}"
     elif op == "extend":
         body = f"{is_list} ? $append({c}, {iterated(args[0])}) : {_no_attribute(c, 'extend')}"
     elif op == "insert":
         j = f"{T}j"
         at = (f"({j} := {_index(c, args[0])}; {j} < 0 ? 0 : {j})")
-        body = (f"{is_list} ? ({j} := {at}; {j} >= $count({c}) ? $append({c}, {_box(args[1])}) : "
-                + _rebuild(c, f"{T}n = {j} ? $append($append({T}a, {_box(args[1])}), {_box(T + 'x')}) "
-                              f": $append({T}a, {_box(T + 'x')})")
+        body = (f"{is_list} ? ({j} := {at}; {j} >= $count({c}) ? $append({c}, {box(args[1])}) : "
+                + _rebuild(c, f"{T}n = {j} ? $append($append({T}a, {box(args[1])}), {box(T + 'x')}) "
+                              f": $append({T}a, {box(T + 'x')})")
                 + f") : {_no_attribute(c, 'insert')}")
     elif op == "update":
         o = args[0]
@@ -248,7 +248,7 @@ def change(e: ir.Change) -> str:
     elif op in ("pop0", "pop1", "returned_pop0", "returned_pop1"):
         returned = op.startswith("returned_")
         j = f"{T}jj"
-        new = _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {_box(T + 'x')})")
+        new = _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {box(T + 'x')})")
         list_part = f"({j} := {_pop_index(c, args)}; {c}[{j}])" if returned \
             else f"({j} := {_pop_index(c, args)}; {new})"
         if op.endswith("0"):

@@ -13,6 +13,8 @@ import builtins
 import math
 
 from pysfn.compiler import ir
+from pysfn.compiler.jsonata_ops import METHOD_ARITY
+from pysfn.compiler.types import ast_types
 
 ASL_TESTS = {
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
@@ -83,14 +85,24 @@ class ExpressionCompiler:
             return ir.Not(self.expr(node.operand, in_condition=True), loc)
         if isinstance(node, ast.BoolOp):
             values = tuple(self.expr(v, in_condition) for v in node.values)
+            op = "and" if isinstance(node.op, ast.And) else "or"
             if not in_condition and not all(isinstance(v, ir.BOOLEAN_EXPRS) for v in values):
-                raise self.rep.error(node, "'and'/'or' returning an operand is not supported yet outside "
-                                     "conditions", "use it in an if condition, or compute it in a callee")
-            return ir.BoolOp("and" if isinstance(node.op, ast.And) else "or", values, loc)
+                return ir.Pick(op, values, loc)  # the value is an operand, as in Python
+            return ir.BoolOp(op, values, loc)
         if isinstance(node, ast.Compare):
             return self.compare(node)
         if isinstance(node, ast.Call):
             return self.call_expr(node)
+        if isinstance(node, ast.BinOp):
+            return self.binary(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return ir.Op("neg" if isinstance(node.op, ast.USub) else "pos", (self.expr(node.operand),), loc)
+        if isinstance(node, ast.IfExp):
+            return ir.IfExp(self.condition(node.test), self.expr(node.body), self.expr(node.orelse), loc)
+        if isinstance(node, ast.JoinedStr):
+            return self.f_string(node)
+        if isinstance(node, (ast.ListComp, ast.DictComp)):
+            return self.comprehension(node)
         raise NotLowerable(node, f"'{ast.unparse(node)}': this expression is not supported in a workflow "
                            "function yet")
 
@@ -153,6 +165,96 @@ class ExpressionCompiler:
             raise self.rep.error(node, "a callee call must be the whole right-hand side of an assignment "
                                  "or a statement of its own", "assign it first: value = "
                                  + ast.unparse(node))
+        builtin = self.builtin_name(node.func)
+        if builtin is not None and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
+            lowered = self.builtin_call(builtin, node)
+            if lowered is not None:
+                return lowered
+        if isinstance(node.func, ast.Attribute) and node.func.attr in METHOD_ARITY and not node.keywords:
+            low, high = METHOD_ARITY[node.func.attr]
+            if low <= len(node.args) <= high and not any(isinstance(a, ast.Starred) for a in node.args):
+                return ir.Op(node.func.attr, (self.expr(node.func.value),) + tuple(self.expr(a) for a in node.args),
+                             self.loc(node))
         if not (isinstance(node.func, ast.Name) and hasattr(builtins, node.func.id)):
             raise self.not_a_callee(node)
-        raise NotLowerable(node, f"'{ast.unparse(node.func)}(...)' cannot be evaluated by the state machine yet")
+        raise NotLowerable(node, f"'{ast.unparse(node.func)}(...)' has no exact form in the state machine")
+
+    # ------------------------------------------------------------------ operations (jsonata_ops.py)
+
+    def binary(self, node: ast.BinOp) -> ir.Expr:
+        loc = self.loc(node)
+        symbol = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+                  ast.Mod: "%"}.get(type(node.op))
+        if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) and node.right.value == 2 \
+                and type(node.right.value) is int:
+            return ir.Op("square", (self.expr(node.left),), loc)  # x*x: one rounding, like pow(x, 2)
+        if symbol is None:
+            raise NotLowerable(node, f"the operator of '{ast.unparse(node)}' has no exact form in the state "
+                               "machine (JavaScript's pow and bit operations on doubles differ from Python's)")
+        if symbol == "%" and ast_types(node.left, self.var_types) == frozenset({"str"}):
+            raise NotLowerable(node, "printf-style formatting ('...' % args) runs in Python")
+        if symbol in ("//", "%") and any("float" in (ast_types(side, self.var_types) or ())
+                                         for side in (node.left, node.right)):
+            raise NotLowerable(node, f"'{symbol}' of floats has no exact form in the state machine")
+        return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)
+
+    def formatted(self, node: ast.expr, conversion: int = -1) -> ir.Expr:
+        """``str(node)``, lowered only where JSONata writes it as CPython does."""
+        if isinstance(node, ast.Name) and node.id in self.exception_vars and conversion in (-1, ord("s")):
+            return ir.ErrorMessage(self.scope.lookup(node.id), self.loc(node))  # f"{e}" is str(e)
+        types = ast_types(node, self.var_types)
+        if types is None or not types <= {"int", "str", "bool", "none"}:
+            what = "a float" if types and "float" in types else "a value whose type is known only at run time"
+            raise NotLowerable(node, f"str() of {what} is written differently by JSONata "
+                               "(2.0, 1e16, lists, dicts)")
+        if conversion not in (-1, ord("s")):
+            raise NotLowerable(node, "!r and !a conversions run in Python")
+        return ir.Op("str", (self.expr(node),), self.loc(node))
+
+    def f_string(self, node: ast.JoinedStr) -> ir.Expr:
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(ir.Const(value.value, self.loc(value)))
+            elif value.format_spec is not None:
+                raise NotLowerable(node, "format specs (f'{x:.2f}') run in Python")
+            else:
+                parts.append(self.formatted(value.value, value.conversion))
+        return ir.Op("concat", tuple(parts), self.loc(node))
+
+    def builtin_call(self, name: str, node: ast.Call) -> ir.Expr | None:
+        args, loc = node.args, self.loc(node)
+        if name == "str" and len(args) == 1:
+            return self.formatted(args[0])
+        if name == "str" and not args:
+            return ir.Const("", loc)
+        if name == "bool" and len(args) == 1:
+            return ir.Not(ir.Not(self.expr(args[0]), loc), loc)
+        if name in ("len", "abs") and len(args) == 1:
+            return ir.Op(name, (self.expr(args[0]),), loc)
+        if name == "round" and len(args) == 1:
+            return ir.Op("round", (self.expr(args[0]),), loc)
+        return None
+
+    def comprehension(self, node: ast.ListComp | ast.DictComp) -> ir.Expr:
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            raise NotLowerable(node, "nested comprehensions run in Python")
+        gen = node.generators[0]
+        if not isinstance(gen.target, ast.Name):
+            raise NotLowerable(node, "comprehensions that unpack their items run in Python")
+        iterable = self.expr(gen.iter)
+        var = self.scope.hidden("c")
+        name = gen.target.id
+        saved = self.scope.vars.get(name)
+        self.scope.vars[name] = var  # the comprehension's own variable, a JSONata parameter
+        try:
+            conditions = tuple(self.condition(c) for c in gen.ifs)
+            if isinstance(node, ast.ListComp):
+                return ir.Comprehension(var, iterable, self.expr(node.elt), conditions, self.loc(node))
+            return ir.Comprehension(var, iterable, self.expr(node.value), conditions, self.loc(node),
+                                    key=self.expr(node.key))
+        finally:
+            if saved is None:
+                del self.scope.vars[name]
+            else:
+                self.scope.vars[name] = saved

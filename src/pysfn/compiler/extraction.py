@@ -50,6 +50,7 @@ class Extraction:
     module_names: tuple[str, ...]  # names it reads from the workflow module
     reason: str
     loc: Loc
+    floats: tuple[str, ...] = ()  # parameters known to hold floats: JSON may have turned 2.0 into 2
 
     def key(self, module: str) -> str:
         return f"{extracted_module_name(module)}.{self.function}"
@@ -237,7 +238,8 @@ class ExtractionCompiler:
         loc = self.loc(expr)
         function = f"L{loc.line}_{len(self.info.extracted) + 1}"
         source = f"bool({ast.unparse(expr)})" if truth else ast.unparse(expr)
-        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc)
+        floats = tuple(p for p in params if self.var_types.get(p) == frozenset({"float"}))
+        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc, floats)
         self.info.extracted.append(extraction)
         key = extraction.key(self.info.name)
         self.callees.add(key)
@@ -281,6 +283,7 @@ def generated_module(module: str, file: str, extractions: list[Extraction]) -> s
         lines.append(f"from {module} import {', '.join(names)}")
     for e in extractions:
         lines += ["", "", f"def {e.function}({', '.join(e.params)}):",
-                  f"    {repr(f'{file}:{e.loc.line}: {e.reason}')}",
-                  f"    return {e.expression}"]
+                  f"    {repr(f'{file}:{e.loc.line}: {e.reason}')}"]
+        lines += [f"    {p} = float({p})" for p in e.floats]
+        lines += [f"    return {e.expression}"]
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.types import local_types
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
 from pysfn.compiler.module import ModuleInfo, is_json_value
@@ -76,6 +77,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
         self.caught: list[str] = []         # variables holding the errors of the except blocks we are in
         for name in assigned_names(fn.body):
             scope.declare(name)
+        a = fn.args
+        self.var_types = local_types(fn, {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs})
         check_aliasing(fn, self.rep)
 
     def loc(self, node: ast.AST) -> Loc:
@@ -154,9 +157,13 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
         value = node.value
         if isinstance(target, ast.Subscript):
             if isinstance(value, ast.Call) and self.is_call_of_callee_or_api(value):
-                raise self.rep.error(value, "a callee's result cannot be stored into an item directly",
-                                     f"assign it first: result = {ast.unparse(value)}; "
-                                     f"{ast.unparse(target)} = result")
+                # d[k] = f(x): the Task's result goes to a hidden variable, then into the item
+                self.root_var(target)
+                hidden = self.scope.hidden("result")
+                self.scope.alias(hidden, hidden)
+                call = ir.Assign((hidden,), self.call(value), self.loc(node))
+                return [call] + self.assign_to_subscript(target, ast.copy_location(ast.Name(hidden, ast.Load()),
+                                                                                   value))
             return self.assign_to_subscript(target, value)
         if isinstance(target, ast.Name) and isinstance(value, ast.Call) and self.changing_call(value):
             return self.method_change(value, self.scope.lookup(target.id))

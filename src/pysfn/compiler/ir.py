@@ -91,7 +91,44 @@ class ErrorMessage:
     loc: Loc
 
 
-Expr = Union[Const, Var, Subscript, ListOf, DictOf, Compare, BoolOp, Not, AslTest, ErrorMessage]
+@dataclass(frozen=True)
+class Op:
+    """A Python operation by name (``+``, ``//``, ``len``, ``upper``...: ``jsonata_ops.OPS``)."""
+    name: str
+    args: tuple["Expr", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class IfExp:
+    """``body if test else orelse``."""
+    test: "Expr"
+    body: "Expr"
+    orelse: "Expr"
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Pick:
+    """``a or b`` / ``a and b`` as values: the operand that decides, as Python returns it."""
+    op: str
+    values: tuple["Expr", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Comprehension:
+    """``[element for var in iterable if ...]`` (``key`` set: a dict comprehension)."""
+    var: str                  # the JSONata parameter the variable is bound to
+    iterable: "Expr"
+    element: "Expr"
+    conditions: tuple["Expr", ...]
+    loc: Loc
+    key: "Expr | None" = None
+
+
+Expr = Union[Const, Var, Subscript, ListOf, DictOf, Compare, BoolOp, Not, AslTest, ErrorMessage, Op, IfExp, Pick,
+             Comprehension]
 
 # Expressions whose value is always a bool (so a condition needs no truthiness test).
 BOOLEAN_EXPRS = (Compare, BoolOp, Not, AslTest)

@@ -180,24 +180,50 @@ def _equality(e: ir.Compare) -> str:
     return test if op == "=" else f"$not({test})"
 
 
+def _py_type(x: str) -> str:
+    from pysfn.compiler.loops import py_type
+    return py_type(x)
+
+
 def _ordering(e: ir.Compare) -> str:
-    """``<``/``<=``/``>``/``>=``: numbers (bools count as 0/1) or strings, as in Python."""
-    bind_l, left = _as_number(e.left, f"{T}l")
-    bind_r, right = _as_number(e.right, f"{T}r")
-    if not (bind_l or bind_r):
-        return f"({left} {e.op} {right})"
-    return f"({bind_l}{bind_r}{left} {e.op} {right})"
+    """``<``/``<=``/``>``/``>=``: numbers (bools count as 0/1) or strings, as in Python; other
+    pairs raise Python's TypeError (lists, which Python orders item by item, raise a pysfn one)."""
+    if _is_number_const(e.left) and _is_number_const(e.right):
+        return f"({literal(e.left.value)} {e.op} {literal(e.right.value)})"
+    a, b = f"{T}l", f"{T}r"
+    num = "$type({0}) in ['number', 'boolean']"
+    as_num = "($type({0}) = 'boolean' ? ({0} ? 1 : 0) : {0})"
+    return (f"({a} := {expression(e.left)}; {b} := {expression(e.right)}; "
+            f"{num.format(a)} and {num.format(b)} ? {as_num.format(a)} {e.op} {as_num.format(b)} "
+            f": $type({a}) = 'string' and $type({b}) = 'string' ? {a} {e.op} {b} "
+            f": $type({a}) = 'array' and $type({b}) = 'array' ? $error('TypeError: pysfn: ordering lists is "
+            f"not supported in the state machine') "
+            f": $error(\"TypeError: '{e.op}' not supported between instances of '\" & {_py_type(a)} & \"' and '\" "
+            f"& {_py_type(b)} & \"'\"))")
+
+
+def _membership(left: str, right: str) -> str:
+    """``x in c``: a substring, a dict key (JSON keys are str), or an item equal as Python's ==
+    compares scalars (bools as 0/1)."""
+    x, c, v = f"{T}x", f"{T}c", f"{T}v"
+    same = (f"($type({v}) in ['number', 'boolean'] and $type({x}) in ['number', 'boolean'] "
+            f"? ($type({v}) = 'boolean' ? ({v} ? 1 : 0) : {v}) = ($type({x}) = 'boolean' ? ({x} ? 1 : 0) : {x}) "
+            f": {v} = {x})")
+    return (f"({x} := {left}; {c} := {right}; "
+            f"$type({c}) = 'string' ? ($type({x}) = 'string' ? $contains({c}, {x}) "
+            f": $error(\"TypeError: 'in <string>' requires string as left operand, not \" & {_py_type(x)})) "
+            f": $type({c}) = 'object' ? ($type({x}) in ['array', 'object'] "
+            f"? $error(\"TypeError: unhashable type: '\" & {_py_type(x)} & \"'\") "
+            f": $type({x}) = 'string' and $exists($lookup({c}, {x}))) "
+            f": $type({c}) = 'array' ? $count($filter({c}, function({v}) {{ {same} }})) > 0 "
+            f": $error(\"TypeError: argument of type '\" & {_py_type(c)} & \"' is not iterable\"))")
 
 
 def _compare(e: ir.Compare) -> str:
     if e.op in ("is", "is not"):
         return f"$type({expression(e.left)}) {'=' if e.op == 'is' else '!='} 'null'"
     if e.op in ("in", "not in"):
-        left, right = expression(e.left), expression(e.right)
-        x, c = f"{T}x", f"{T}c"
-        test = (f"({x} := {left}; {c} := {right}; $type({c}) = 'string' ? $contains({c}, {x}) "
-                f": $type({c}) = 'object' ? {x} in $keys({c}) : $type({c}) = 'array' ? {x} in {c} "
-                f": $error('TypeError: argument of type ' & $type({c}) & ' is not iterable'))")
+        test = _membership(expression(e.left), expression(e.right))
         return test if e.op == "in" else f"$not({test})"
     if e.op in ("==", "!="):
         return _equality(e)
@@ -272,12 +298,53 @@ _GENERATORS = {
 }
 
 
+def _op(e: ir.Op) -> str:
+    from pysfn.compiler.jsonata_ops import OPS  # Python's operations have their own module
+    return OPS[e.name]([expression(a) for a in e.args])
+
+
+def _if_exp(e: ir.IfExp) -> str:
+    return f"({truthy(e.test)} ? {expression(e.body)} : {expression(e.orelse)})"
+
+
+def _pick(e: ir.Pick) -> str:
+    """``a or b``: a if a is true, else b (``and``: a if a is false); each operand computed once."""
+    *first, last = e.values
+    out = expression(last)
+    for value in reversed(first):
+        v = f"{T}pk"
+        test = f"{truthy(ir.Var(v[1:], e.loc))}"
+        keep, other = (v, out) if e.op == "or" else (out, v)
+        out = f"({v} := {expression(value)}; {test} ? {keep} : {other})"
+    return out
+
+
+def _comprehension(e: ir.Comprehension) -> str:
+    from pysfn.compiler.changes import box
+    from pysfn.compiler.loops import iterated
+    acc, var = f"{T}acc", "$" + e.var
+    if e.key is None:
+        item = f"$append({acc}, {box(expression(e.element))})"
+    else:
+        k = f"{T}ck"
+        item = (f"({k} := {expression(e.key)}; $type({k}) = 'string' ? $append({acc}, [{{{k}: {expression(e.element)}}}]) "
+                f": $error('TypeError: pysfn: the keys of a dict in a workflow are str (JSON)'))")
+    if e.conditions:
+        item = f"({' and '.join(truthy(c) for c in e.conditions)}) ? {item} : {acc}"
+    built = f"$reduce({iterated(expression(e.iterable))}, function({acc}, {var}) {{ {item} }}, [])"
+    return built if e.key is None else f"$merge({built})"
+
+
 def _change(e: ir.Change) -> str:
     from pysfn.compiler.changes import change  # changes in place have their own module, built on this one
     return change(e)
 
 
 _GENERATORS[ir.Change] = _change
+_GENERATORS[ir.Op] = _op
+_GENERATORS[ir.IfExp] = _if_exp
+_GENERATORS[ir.Pick] = _pick
+_GENERATORS[ir.Comprehension] = _comprehension
 
 
 def caught_error_template() -> dict:

@@ -1,0 +1,260 @@
+"""JSONata for Python operations (``ir.Op``): arithmetic, builtins and methods, with Python's meaning.
+
+Each generator takes the JSONata of its operands and returns JSONata that computes what
+CPython computes for every JSON value, or raises ``$error('PythonError: message')`` where
+CPython raises. Numbers are IEEE doubles in both (JSON has no int type): ``+ - * /`` give
+the same bits; ``//`` and ``%`` are exact for integers (floats that are not whole are extracted or fail loudly). Integer results beyond 2**53 cannot be exact in JSON: they fail with
+an OverflowError that says so, instead of silently losing digits.
+
+The front end (``expressions.py``) only builds an ``Op`` where this is exact; what depends on
+a static type (``str()`` of a number) is decided there, with ``types.py``.
+"""
+
+from __future__ import annotations
+
+from pysfn.compiler.jsonata import T, literal
+from pysfn.compiler.loops import iterated, py_type, typed_error
+
+MAX_EXACT = 2 ** 53 - 1
+
+
+def _python_message(code: str) -> str:
+    """CPython's own message for an error (ZeroDivisionError texts changed between versions)."""
+    try:
+        eval(code)  # a fixed expression of this module, never user input
+    except Exception as e:  # noqa: BLE001 -- the message is what we want
+        return str(e)
+    raise AssertionError(code)
+
+
+DIV_ZERO = _python_message("1 / 0")
+INT_FLOORDIV_ZERO = _python_message("1 // 0")
+FLOAT_FLOORDIV_ZERO = _python_message("1.0 // 0")
+INT_MOD_ZERO = _python_message("1 % 0")
+FLOAT_MOD_ZERO = _python_message("1.0 % 0")
+
+# Python's str.isspace() characters: JS/JSONata's \s differs (it has U+FEFF, lacks U+001C..U+001F).
+_SPACE = "[\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+
+
+def _num(x: str) -> str:
+    """A number or bool as a number (Python's bools are the ints 0 and 1)."""
+    return f"($type({x}) = 'boolean' ? ({x} ? 1 : 0) : {x})"
+
+
+def _is_num(x: str) -> str:
+    return f"$type({x}) in ['number', 'boolean']"
+
+
+def _is_int(x: str) -> str:
+    return f"({x} = $floor({x}))"
+
+
+def _unsupported(op: str, a: str, b: str) -> str:
+    return (f"$error(\"TypeError: unsupported operand type(s) for {op}: '\" & {py_type(a)} & \"' and '\" "
+            f"& {py_type(b)} & \"'\")")
+
+
+def _checked(result: str, a: str, b: str) -> str:
+    """``result`` of ints, unless it is beyond the integers JSON numbers hold exactly."""
+    r = f"{T}res"
+    return (f"({r} := {result}; {_is_int(a)} and {_is_int(b)} and $abs({r}) > {MAX_EXACT} "
+            f"? $error('OverflowError: pysfn: an integer beyond 2**53 cannot be exact in JSON') : {r})")
+
+
+def _binary(body) -> callable:
+    """A generator binding both operands once to ``$pysfn__a``/``$pysfn__b``."""
+    def generate(args: list[str]) -> str:
+        a, b = f"{T}a", f"{T}b"
+        return f"({a} := {args[0]}; {b} := {args[1]}; {body(a, b)})"
+    return generate
+
+
+def _arith(symbol: str, a: str, b: str) -> str:
+    na, nb = f"{T}na", f"{T}nb"
+    return f"({na} := {_num(a)}; {nb} := {_num(b)}; {_checked(f'{na} {symbol} {nb}', na, nb)})"
+
+
+def _add(a: str, b: str) -> str:
+    return (f"{_is_num(a)} and {_is_num(b)} ? {_arith('+', a, b)} "
+            f": $type({a}) = 'string' and $type({b}) = 'string' ? {a} & {b} "
+            f": $type({a}) = 'array' and $type({b}) = 'array' ? $append({a}, {b}) "
+            f": $type({a}) = 'string' ? $error(\"TypeError: can only concatenate str (not \\\"\" & {py_type(b)} "
+            f"& \"\\\") to str\") "
+            f": $type({a}) = 'array' ? $error(\"TypeError: can only concatenate list (not \\\"\" & {py_type(b)} "
+            f"& \"\\\") to list\") : {_unsupported('+', a, b)}")
+
+
+def _sub(a: str, b: str) -> str:
+    return f"{_is_num(a)} and {_is_num(b)} ? {_arith('-', a, b)} : {_unsupported('-', a, b)}"
+
+
+def _repeat(seq: str, n: str) -> str:
+    """``seq * n`` for a str or list and an int (bools count): empty for n <= 0."""
+    k = f"{T}k"
+    return (f"({k} := {_num(n)}; $type({seq}) = 'string' ? ({k} <= 0 ? '' : $pad('', {k} * $length({seq}), {seq})) "
+            f": ({k} <= 0 ? [] : $reduce([1..{k}], function({T}acc, {T}i) {{ $append({T}acc, {seq}) }}, [])))")
+
+
+def _mul(a: str, b: str) -> str:
+    seq = "$type({0}) in ['string', 'array']"
+    whole = "(" + _is_num("{0}") + " and " + _is_int(_num("{0}")) + ")"
+    return (f"{_is_num(a)} and {_is_num(b)} ? {_arith('*', a, b)} "
+            f": {seq.format(a)} and {whole.format(b)} ? {_repeat(a, b)} "
+            f": {seq.format(b)} and {whole.format(a)} ? {_repeat(b, a)} "
+            f": {seq.format(a)} and {_is_num(b)} or {seq.format(b)} and {_is_num(a)} "
+            f"? $error(\"TypeError: can't multiply sequence by non-int of type 'float'\") "
+            f": {_unsupported('*', a, b)}")
+
+
+def _truediv(a: str, b: str) -> str:
+    na, nb = f"{T}na", f"{T}nb"
+    return (f"{_is_num(a)} and {_is_num(b)} ? ({na} := {_num(a)}; {nb} := {_num(b)}; {nb} = 0 "
+            f"? $error({literal('ZeroDivisionError: ' + DIV_ZERO)}) : {na} / {nb}) : {_unsupported('/', a, b)}")
+
+
+def _floor_op(symbol: str, want: str, int_zero: str, float_zero: str):
+    """``//`` and ``%`` of integers: ``a - b * floor(a / b)`` is CPython's result, exactly, below
+    2**53 (``a / b`` cannot round across an integer there). Floats that are not whole fail with a
+    pysfn error: jsonata-python's ``%`` is not JavaScript's, and no other JSONata form is exact;
+    the front end extracts a statically float operand instead."""
+    def body(a: str, b: str) -> str:
+        na, nb = f"{T}na", f"{T}nb"
+        zero = (f"{_is_int(na)} and {_is_int(nb)} ? $error({literal('ZeroDivisionError: ' + int_zero)}) "
+                f": $error({literal('ZeroDivisionError: ' + float_zero)})")
+        div = f"$floor({na} / {nb})"
+        result = div if want == "div" else f"{na} - {nb} * {div}"
+        return (f"{_is_num(a)} and {_is_num(b)} ? ({na} := {_num(a)}; {nb} := {_num(b)}; {nb} = 0 ? ({zero}) "
+                f": {_is_int(na)} and {_is_int(nb)} ? {_checked(result, na, nb)} "
+                f": $error('ValueError: pysfn: {symbol} of non-integral floats runs in Python only')) "
+                f": {_unsupported(symbol, a, b)}")
+    return body
+
+
+def _neg(args: list[str]) -> str:
+    x = f"{T}x"
+    return (f"({x} := {args[0]}; {_is_num(x)} ? 0 - {_num(x)} "
+            f": $error(\"TypeError: bad operand type for unary -: '\" & {py_type(x)} & \"'\"))")
+
+
+def _pos(args: list[str]) -> str:
+    x = f"{T}x"
+    return f"({x} := {args[0]}; {_is_num(x)} ? {_num(x)} : $error(\"TypeError: bad operand type for unary +\"))"
+
+
+def _square(args: list[str]) -> str:
+    x = f"{T}x"
+    return (f"({x} := {args[0]}; {_is_num(x)} ? ({x} := {_num(x)}; {_checked(f'{x} * {x}', x, x)}) "
+            f": {_unsupported('** or pow()', x, '2')})")
+
+
+def _len(args: list[str]) -> str:
+    x = f"{T}x"
+    return (f"({x} := {args[0]}; $type({x}) = 'string' ? $length({x}) : $type({x}) = 'array' ? $count({x}) "
+            f": $type({x}) = 'object' ? $count([$keys({x})]) "
+            f": $error(\"TypeError: object of type '\" & {py_type(x)} & \"' has no len()\"))")
+
+
+def _abs(args: list[str]) -> str:
+    x = f"{T}x"
+    return (f"({x} := {args[0]}; {_is_num(x)} ? $abs({_num(x)}) "
+            f": $error(\"TypeError: bad operand type for abs(): '\" & {py_type(x)} & \"'\"))")
+
+
+def _round(args: list[str]) -> str:
+    """``round(x)``: to the nearest int, ties to even (JSONata's $round rounds half to even too)."""
+    x = f"{T}x"
+    return (f"({x} := {args[0]}; {_is_num(x)} ? {_checked(f'$round({_num(x)})', '0', '0')} "
+            f": $error(\"TypeError: type \" & {py_type(x)} & \" doesn't define __round__ method\"))")
+
+
+def _str(args: list[str]) -> str:
+    """``str(x)`` for a value the front end knows is an int, str, bool or None."""
+    x = f"{T}x"
+    return (f"({x} := {args[0]}; $type({x}) = 'string' ? {x} : $type({x}) = 'boolean' ? ({x} ? 'True' : 'False') "
+            f": $type({x}) = 'null' ? 'None' : $type({x}) = 'number' and {_is_int(x)} and $abs({x}) < 1e15 "
+            f"? $string({x}) : $error('ValueError: pysfn: this number cannot be formatted exactly here'))")
+
+
+def _concat(args: list[str]) -> str:
+    return "(" + " & ".join(args) + ")" if args else "''"
+
+
+def _string_method(name: str, body):
+    def generate(args: list[str]) -> str:
+        s = f"{T}s"
+        extra = "".join(f"{T}p{i} := {a}; " for i, a in enumerate(args[1:]))
+        check = (f"$type({s}) = 'string' ? ({body(s, *[f'{T}p{i}' for i in range(len(args) - 1)])}) "
+                 f": {typed_error('AttributeError', s, 'object has no attribute ' + repr(name))}")
+        return f"({s} := {args[0]}; {extra}{check})"
+    return generate
+
+
+def _startswith(s: str, p: str) -> str:
+    return (f"$type({p}) = 'string' ? $substring({s}, 0, $length({p})) = {p} "
+            f": $error(\"TypeError: startswith first arg must be str or a tuple of str, not \" & {py_type(p)})")
+
+
+def _endswith(s: str, p: str) -> str:
+    return (f"$type({p}) = 'string' ? ($length({p}) = 0 or $substring({s}, -$length({p})) = {p}) "
+            f": $error(\"TypeError: endswith first arg must be str or a tuple of str, not \" & {py_type(p)})")
+
+
+def _replace(s: str, old: str, new: str) -> str:
+    chars = f"[$map([0..$length({s}) - 1], function({T}i) {{ $substring({s}, {T}i, 1) }})]"
+    return (f"$type({old}) != 'string' or $type({new}) != 'string' ? $error('TypeError: replace() argument "
+            f"must be str') : {old} = '' ? ({s} = '' ? {new} : {new} & $join({chars}, {new}) & {new}) "
+            f": $replace({s}, {old}, {new})")
+
+
+def _split(s: str, sep: str | None = None) -> str:
+    if sep is None:  # runs of whitespace, no empty strings
+        parts = f"{T}parts"
+        return (f"({parts} := [$split({s}, /{_SPACE}+/)]; "
+                f"[$filter({parts}, function({T}v) {{ {T}v != '' }})])")
+    return (f"$type({sep}) != 'string' ? $error(\"TypeError: must be str or None, not \" & {py_type(sep)}) "
+            f": {sep} = '' ? $error('ValueError: empty separator') : [$split({s}, {sep})]")
+
+
+def _join(s: str, items: str) -> str:
+    v, it = f"{T}v", f"{T}items"
+    return (f"$not($type({items}) in ['array', 'object', 'string']) ? $error(\"TypeError: can only join an "
+            f"iterable\") : ({it} := {iterated(items)}; $count($filter({it}, function({v}) {{ $type({v}) != 'string' }})) > 0 "
+            f"? $error('TypeError: sequence item: expected str instance') : $join({it}, {s}))")
+
+
+def _strip(side: str):
+    pattern = {"both": f"/^{_SPACE}+|{_SPACE}+$/", "left": f"/^{_SPACE}+/", "right": f"/{_SPACE}+$/"}[side]
+    return lambda s: f"$replace({s}, {pattern}, '')"
+
+
+def _get(args: list[str]) -> str:
+    d, k = f"{T}dg", f"{T}kg"
+    default = args[2] if len(args) > 2 else "null"
+    return (f"({d} := {args[0]}; {k} := {args[1]}; $type({d}) = 'object' "
+            f"? ($type({k}) = 'string' and $exists($lookup({d}, {k})) ? $lookup({d}, {k}) : {default}) "
+            f": {typed_error('AttributeError', d, 'object has no attribute ' + repr('get'))})")
+
+
+OPS = {
+    "+": _binary(_add), "-": _binary(_sub), "*": _binary(_mul), "/": _binary(_truediv),
+    "//": _binary(_floor_op("//", "div", INT_FLOORDIV_ZERO, FLOAT_FLOORDIV_ZERO)),
+    "%": _binary(_floor_op("%", "mod", INT_MOD_ZERO, FLOAT_MOD_ZERO)),
+    "neg": _neg, "pos": _pos, "square": _square,
+    "len": _len, "abs": _abs, "round": _round, "str": _str, "concat": _concat,
+    "upper": _string_method("upper", lambda s: f"$uppercase({s})"),
+    "lower": _string_method("lower", lambda s: f"$lowercase({s})"),
+    "strip": _string_method("strip", _strip("both")),
+    "lstrip": _string_method("lstrip", _strip("left")),
+    "rstrip": _string_method("rstrip", _strip("right")),
+    "startswith": _string_method("startswith", _startswith),
+    "endswith": _string_method("endswith", _endswith),
+    "replace": _string_method("replace", _replace),
+    "split": _string_method("split", _split),
+    "join": _string_method("join", _join),
+    "get": _get,
+}
+# How many arguments (after the object, for methods) each op takes.
+METHOD_ARITY = {"upper": (0, 0), "lower": (0, 0), "strip": (0, 0), "lstrip": (0, 0), "rstrip": (0, 0),
+                "startswith": (1, 1), "endswith": (1, 1), "replace": (2, 2), "split": (0, 1), "join": (1, 1),
+                "get": (1, 2)}
