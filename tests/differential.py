@@ -95,6 +95,4 @@ def comparable(result: dict) -> dict:
     out = {k: result.get(k) for k in keep if k in result}
     if out.get("status") == "FAILED":
         out["cause"] = out.get("cause") or ""  # a Fail state without Cause reports none
-    if out.get("error") == "TypeError" and "cause" in out:
-        del out["cause"]  # bad input: same error, CPython's own wording (future-work.md)
     return out

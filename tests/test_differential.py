@@ -55,3 +55,16 @@ def test_floor_division_of_fractional_floats_fails_loudly(compiled_workflow):
     assert run_native(module, workflow.entry, module.FLOAT_DIVMOD)["status"] == "SUCCEEDED"
     machine = workflow.run(module.FLOAT_DIVMOD)
     assert machine["status"] == "FAILED" and "pysfn: // of non-integral floats" in machine["cause"]
+
+
+def test_an_input_that_is_not_an_object_is_a_type_error(compiled_workflow):
+    machine = compiled_workflow(WORKFLOWS / "wf_inputs.py").run([1, 2])
+    assert (machine["status"], machine["error"]) == ("FAILED", "TypeError")
+    assert machine["cause"].startswith("inputs() takes an input object with the keys: name (required), count")
+
+
+def test_unchecked_annotations_are_reported():
+    from pysfn.compiler import compile_source
+    source = "import pysfn as PSF\n\n@PSF.main\ndef f(x: set[int], y: 'int'):\n    return y\n"
+    (warning,) = compile_source(source, "wf.py").warnings
+    assert "the annotation 'set[int]' of 'x' is not checked" in warning.message

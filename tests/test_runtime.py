@@ -24,10 +24,21 @@ def flaky(failures, exc=Flaky):
     return fn, calls
 
 
-def test_main_returns_the_function_itself():
-    def f():
-        return 1
-    assert PSF.main(f) is f and f() == 1
+def test_main_returns_the_function_with_its_inputs_checked():
+    def f(n: int, tags: list[str] = []):
+        return n
+    entry = PSF.main(f)
+    assert entry.__wrapped__ is f and entry.__name__ == "f" and entry(2) == 2 and entry(n=3, tags=["a"]) == 3
+    for call, message in [(lambda: entry(), "f() missing required input 'n'"),
+                          (lambda: entry(1, extra=2), "f() got an unexpected input 'extra'"),
+                          (lambda: entry(True), "f() input 'n' must be int, not bool"),
+                          (lambda: entry(1, tags=["a", 2]), "f() input 'tags' must be list[str], not list")]:
+        try:
+            call()
+        except TypeError as e:
+            assert str(e) == message
+        else:
+            raise AssertionError(message)
 
 
 def test_fail_carries_error_and_cause():
@@ -134,7 +145,7 @@ def test_runtime_imports_nothing_outside_the_stdlib():
     import pathlib
     import sys
     runtime = pathlib.Path(PSF.__file__).parent
-    for name in ("__init__.py", "runtime.py"):
+    for name in ("__init__.py", "runtime.py", "contract.py"):
         tree = ast.parse((runtime / name).read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -145,4 +156,4 @@ def test_runtime_imports_nothing_outside_the_stdlib():
                 continue
             for mod in mods:
                 top = mod.split(".")[0]
-                assert top in sys.stdlib_module_names or mod in ("pysfn", "pysfn.runtime", "__future__"), mod
+                assert top in sys.stdlib_module_names or mod in ("pysfn", "pysfn.runtime", "pysfn.contract", "__future__"), mod

@@ -35,11 +35,19 @@ _main_hook = None
 
 
 def main(fn):
-    """Mark the entry function of a workflow module. Returns ``fn`` itself."""
+    """Mark the entry function of a workflow module.
+
+    Returns ``fn`` with its arguments checked against its signature and annotations first,
+    as the compiled machine checks its execution input (``pysfn/contract.py``): a missing or
+    unknown input, or one of the wrong type, is a TypeError naming the input.
+    """
+    from pysfn.contract import checked  # stdlib only, shipped with the runtime
     fn.__pysfn_main__ = True
     if _main_hook is not None:
         return _main_hook(fn)
-    return fn
+    entry = checked(fn)
+    entry.__pysfn_main__ = True
+    return entry
 
 
 class Fail(Exception):

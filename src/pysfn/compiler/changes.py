@@ -72,6 +72,7 @@ class ChangeCompiler:
         load = ast.copy_location(ast.Name(target.id, ast.Load()), target) if isinstance(target, ast.Name) \
             else target
         value = ast.copy_location(ast.BinOp(load, node.op, node.value), node)
+        value.pysfn_augmented = True  # CPython's errors name the operator "+=", not "+"
         if isinstance(node.value, ast.Call) and self.is_call_of_callee_or_api(node.value):
             raise self.rep.error(node.value, "a callee call cannot be part of an augmented assignment",
                                  f"assign it first: result = {ast.unparse(node.value)}; "
@@ -171,10 +172,10 @@ def _no_attribute(c: str, method: str) -> str:
     return typed_error("AttributeError", c, f"object has no attribute {method!r}")
 
 
-def _index(c: str, raw: str) -> str:
+def _index(c: str, raw: str, what: str = "index") -> str:
     """A list index as Python takes it (an int or bool), made non-negative; may be out of range."""
     i = f"{T}ix"
-    return (f"({i} := {integer(raw, 'index')}; {i} < 0 ? {i} + $count({c}) : {i})")
+    return (f"({i} := {integer(raw, what)}; {i} < 0 ? {i} + $count({c}) : {i})")
 
 
 def _key_error(k: str) -> str:
@@ -184,7 +185,7 @@ def _key_error(k: str) -> str:
 
 def _setitem(c: str, k: str, v: str) -> str:
     j = f"{T}j"
-    on_list = (f"({j} := {_index(c, k)}; {j} >= 0 and {j} < $count({c}) ? "
+    on_list = (f"({j} := {_index(c, k, 'subscript')}; {j} >= 0 and {j} < $count({c}) ? "
                + _rebuild(c, f"$append({T}a, {T}n = {j} ? {box(v)} : {box(T + 'x')})")
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = (f"($type({k}) = 'string' ? $merge([{c}, {{{k}: {v}}}]) : $error('TypeError: pysfn: the keys "
@@ -200,7 +201,7 @@ def _without_key(c: str, k: str) -> str:
 
 def _delitem(c: str, k: str) -> str:
     j = f"{T}j"
-    on_list = (f"({j} := {_index(c, k)}; {j} >= 0 and {j} < $count({c}) ? "
+    on_list = (f"({j} := {_index(c, k, 'subscript')}; {j} >= 0 and {j} < $count({c}) ? "
                + _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {box(T + 'x')})")
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = f"($exists($lookup({c}, {k})) and $type({k}) = 'string' ? {_without_key(c, k)} : {_key_error(k)})"

@@ -196,6 +196,8 @@ class ExpressionCompiler:
         if symbol in ("//", "%") and any("float" in (ast_types(side, self.var_types) or ())
                                          for side in (node.left, node.right)):
             raise NotLowerable(node, f"'{symbol}' of floats has no exact form in the state machine")
+        if getattr(node, "pysfn_augmented", False):  # built for `x op= y` (changes.py)
+            symbol += "="
         return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)
 
     def formatted(self, node: ast.expr, conversion: int = -1) -> ir.Expr:

@@ -16,6 +16,7 @@ from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import local_types
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
@@ -600,6 +601,17 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
         return ir.Retrier(tuple(sorted(names)), *numbers)
 
 
+def input_spec(param: ast.arg, info: ModuleInfo):
+    """What the input for ``param`` is checked against; a warning if its annotation is not checkable."""
+    spec = signature_spec(param.annotation, info)
+    if param.annotation is not None and spec is None:
+        info.reporter.warn(param.annotation, f"the annotation '{ast.unparse(param.annotation)}' of '{param.arg}' "
+                           "is not checked against the execution input",
+                           "checked: str, int, float, bool, None, list[T], dict[str, T], Optional[T], "
+                           "T | None and TypedDict classes of the module")
+    return spec
+
+
 def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
     """The entry function as an IR workflow."""
     rep = info.reporter
@@ -637,6 +649,7 @@ def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
     body = compiler.block(fn.body)
     return ir.Workflow(
         name=fn.name,
-        params=tuple(ir.Param(p.arg, scope.lookup(p.arg), d, Loc.of(rep.file, p)) for p, d in params),
+        params=tuple(ir.Param(p.arg, scope.lookup(p.arg), d, Loc.of(rep.file, p), input_spec(p, info))
+                     for p, d in params),
         body=body, loc=Loc.of(rep.file, fn), callees=callees)
 

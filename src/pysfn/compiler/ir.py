@@ -355,6 +355,7 @@ class Param:
     var: str           # the ASL variable it is assigned to
     default: Const | None
     loc: Loc
+    spec: tuple | None = None  # the annotation to check the input against (compiler/signature.py)
 
 
 @dataclass

@@ -75,18 +75,18 @@ def _arith(symbol: str, a: str, b: str) -> str:
     return f"({na} := {_num(a)}; {nb} := {_num(b)}; {_checked(f'{na} {symbol} {nb}', na, nb)})"
 
 
-def _add(a: str, b: str) -> str:
+def _add(a: str, b: str, sym: str = "+") -> str:
     return (f"{_is_num(a)} and {_is_num(b)} ? {_arith('+', a, b)} "
             f": $type({a}) = 'string' and $type({b}) = 'string' ? {a} & {b} "
             f": $type({a}) = 'array' and $type({b}) = 'array' ? $append({a}, {b}) "
             f": $type({a}) = 'string' ? $error(\"TypeError: can only concatenate str (not \\\"\" & {py_type(b)} "
             f"& \"\\\") to str\") "
             f": $type({a}) = 'array' ? $error(\"TypeError: can only concatenate list (not \\\"\" & {py_type(b)} "
-            f"& \"\\\") to list\") : {_unsupported('+', a, b)}")
+            f"& \"\\\") to list\") : {_unsupported(sym, a, b)}")
 
 
-def _sub(a: str, b: str) -> str:
-    return f"{_is_num(a)} and {_is_num(b)} ? {_arith('-', a, b)} : {_unsupported('-', a, b)}"
+def _sub(a: str, b: str, sym: str = "-") -> str:
+    return f"{_is_num(a)} and {_is_num(b)} ? {_arith('-', a, b)} : {_unsupported(sym, a, b)}"
 
 
 def _repeat(seq: str, n: str) -> str:
@@ -96,7 +96,7 @@ def _repeat(seq: str, n: str) -> str:
             f": ({k} <= 0 ? [] : $reduce([1..{k}], function({T}acc, {T}i) {{ $append({T}acc, {seq}) }}, [])))")
 
 
-def _mul(a: str, b: str) -> str:
+def _mul(a: str, b: str, sym: str = "*") -> str:
     seq = "$type({0}) in ['string', 'array']"
     whole = "(" + _is_num("{0}") + " and " + _is_int(_num("{0}")) + ")"
     return (f"{_is_num(a)} and {_is_num(b)} ? {_arith('*', a, b)} "
@@ -104,16 +104,16 @@ def _mul(a: str, b: str) -> str:
             f": {seq.format(b)} and {whole.format(a)} ? {_repeat(b, a)} "
             f": {seq.format(a)} and {_is_num(b)} or {seq.format(b)} and {_is_num(a)} "
             f"? $error(\"TypeError: can't multiply sequence by non-int of type 'float'\") "
-            f": {_unsupported('*', a, b)}")
+            f": {_unsupported(sym, a, b)}")
 
 
-def _truediv(a: str, b: str) -> str:
+def _truediv(a: str, b: str, sym: str = "/") -> str:
     na, nb = f"{T}na", f"{T}nb"
     return (f"{_is_num(a)} and {_is_num(b)} ? ({na} := {_num(a)}; {nb} := {_num(b)}; {nb} = 0 "
-            f"? $error({literal('ZeroDivisionError: ' + DIV_ZERO)}) : {na} / {nb}) : {_unsupported('/', a, b)}")
+            f"? $error({literal('ZeroDivisionError: ' + DIV_ZERO)}) : {na} / {nb}) : {_unsupported(sym, a, b)}")
 
 
-def _floor_op(symbol: str, want: str, int_zero: str, float_zero: str):
+def _floor_op(symbol: str, want: str, int_zero: str, float_zero: str, sym: str | None = None):
     """``//`` and ``%`` of integers: ``a - b * floor(a / b)`` is CPython's result, exactly, below
     2**53 (``a / b`` cannot round across an integer there). Floats that are not whole fail with a
     pysfn error: jsonata-python's ``%`` is not JavaScript's, and no other JSONata form is exact;
@@ -127,7 +127,7 @@ def _floor_op(symbol: str, want: str, int_zero: str, float_zero: str):
         return (f"{_is_num(a)} and {_is_num(b)} ? ({na} := {_num(a)}; {nb} := {_num(b)}; {nb} = 0 ? ({zero}) "
                 f": {_is_int(na)} and {_is_int(nb)} ? {_checked(result, na, nb)} "
                 f": $error('ValueError: pysfn: {symbol} of non-integral floats runs in Python only')) "
-                f": {_unsupported(symbol, a, b)}")
+                f": {_unsupported(sym or symbol, a, b)}")
     return body
 
 
@@ -236,6 +236,13 @@ def _get(args: list[str]) -> str:
             f": {typed_error('AttributeError', d, 'object has no attribute ' + repr('get'))})")
 
 
+AUGMENTED = {  # x op= y: the same operation, CPython names the operator "op=" in its errors
+    "+=": _binary(lambda a, b: _add(a, b, "+=")), "-=": _binary(lambda a, b: _sub(a, b, "-=")),
+    "*=": _binary(lambda a, b: _mul(a, b, "*=")), "/=": _binary(lambda a, b: _truediv(a, b, "/=")),
+    "//=": _binary(_floor_op("//", "div", INT_FLOORDIV_ZERO, FLOAT_FLOORDIV_ZERO, "//=")),
+    "%=": _binary(_floor_op("%", "mod", INT_MOD_ZERO, FLOAT_MOD_ZERO, "%=")),
+}
+
 OPS = {
     "+": _binary(_add), "-": _binary(_sub), "*": _binary(_mul), "/": _binary(_truediv),
     "//": _binary(_floor_op("//", "div", INT_FLOORDIV_ZERO, FLOAT_FLOORDIV_ZERO)),
@@ -253,6 +260,7 @@ OPS = {
     "split": _string_method("split", _split),
     "join": _string_method("join", _join),
     "get": _get,
+    **AUGMENTED,
 }
 # How many arguments (after the object, for methods) each op takes.
 METHOD_ARITY = {"upper": (0, 0), "lower": (0, 0), "strip": (0, 0), "lstrip": (0, 0), "rstrip": (0, 0),

@@ -44,11 +44,15 @@ def iterated(value: str) -> str:
 
 
 def integer(value: str, what: str) -> str:
-    """``value`` as a Python int (bools are ints); anything else fails like ``range`` does."""
+    """``value`` as a Python int (bools are ints); anything else fails like ``range`` does, or
+    (``what="subscript"``) like a list subscript does."""
     v = f"{T}n"
+    if what == "subscript":
+        wrong = f"$error(\"TypeError: list indices must be integers or slices, not \" & {py_type(v)})"
+    else:
+        wrong = typed_error('TypeError', v, 'object cannot be interpreted as an integer')
     return (f"({v} := {value}; $type({v}) = 'boolean' ? ({v} ? 1 : 0) "
-            f": $type({v}) = 'number' and {v} = $floor({v}) ? {v} "
-            f": {typed_error('TypeError', v, 'object cannot be interpreted as an integer')})")
+            f": $type({v}) = 'number' and {v} = $floor({v}) ? {v} : {wrong})")
 
 
 def _range(args: tuple[ir.Expr, ...]) -> str:

@@ -25,6 +25,7 @@ from typing import Callable
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
+from pysfn.compiler.signature import input_problem
 
 Thunk = Callable[[], str]
 
@@ -153,30 +154,26 @@ class Lowerer:
                 "QueryLanguage": "JSONata", "StartAt": start, "States": m.states}
 
     def arguments(self, m: Machine, wf: ir.Workflow, body: Thunk) -> Thunk:
-        """The first state: check the execution input like a Python call and bind the parameters.
+        """The first state: check the execution input like ``@PSF.main`` checks a call, and bind
+        the parameters.
 
-        One Choice: its rule checks the input object (an object, required keys present,
-        no unknown keys) and assigns every parameter; its Default fails with TypeError,
-        as calling the function with those keyword arguments would.
+        One Choice: its rule tests that the input has no problem (``signature.input_problem``
+        gives ``''``) and assigns every parameter; its Default fails with TypeError and the
+        message of the first problem, the same message ``pysfn/contract.py`` raises natively.
         """
-        keys = [p.name for p in wf.params]
         inp = "$states.input"
-        checks = [f"$type({inp}) = 'object'"]
-        checks += [f"$exists($lookup({inp}, {literal(p.name)}))" for p in wf.params if p.default is None]
-        checks.append(f"$count($filter($keys({inp}), function($k) {{ $not($k in {literal(keys)}) }})) = 0")
+        problem = input_problem(wf.name, wf.params)
         assign = {}
         for p in wf.params:
             value = f"$lookup({inp}, {literal(p.name)})"
             if p.default is not None:
                 value = f"$exists({value}) ? {value} : {expression(p.default)}"
             assign[p.var] = wrap(value)
-        described = ", ".join(p.name + ("" if p.default is not None else " (required)") for p in wf.params)
         bad = self.state(m, "Bad_arguments", lambda name: {
-            "Type": "Fail", "Comment": self.comment(wf.loc), "Error": "TypeError",
-            "Cause": f"{wf.name}() takes an input object with the keys: {described or 'none'}"})
+            "Type": "Fail", "Comment": self.comment(wf.loc), "Error": "TypeError", "Cause": wrap(problem)})
 
         def build(name: str) -> dict:
-            rule = {"Condition": wrap(" and ".join(checks)), "Next": body()}
+            rule = {"Condition": wrap(f"({problem}) = ''"), "Next": body()}
             if assign:
                 rule["Assign"] = assign
             return {"Type": "Choice", "Comment": self.comment(wf.loc), "Choices": [rule], "Default": bad()}

@@ -8,7 +8,7 @@ build machine (absolute paths, mtimes, modes, ``__pycache__``) gets in. The zip 
     <module>.py                  the workflow module, as is
     <local modules>              what it imports from its directory (see imports.py)
     pysfn_extracted_<module>.py  code the compiler extracted from the entry (compiler/extraction.py)
-    pysfn/__init__.py, pysfn/runtime.py   the dependency-free runtime, from the installed pysfn
+    pysfn/__init__.py, runtime.py, contract.py   the dependency-free runtime, from the installed pysfn
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ FILE_MODE = 0o100644  # a regular file, rw-r--r--
 UNIX = 3  # ZipInfo.create_system: makes unzip honour FILE_MODE
 COMPRESS_LEVEL = 9
 HANDLER = "handler.py"
-RUNTIME_FILES = ("__init__.py", "runtime.py")  # the dependency-free part of pysfn
+RUNTIME_FILES = ("__init__.py", "runtime.py", "contract.py")  # the dependency-free part of pysfn
 # Top-level names a local module must not take: it would shadow the handler or the runtime.
 _RESERVED = {HANDLER, HANDLER[:-3], RUNTIME_PACKAGE, RUNTIME_PACKAGE + ".py"}
 

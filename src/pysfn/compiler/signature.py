@@ -1,0 +1,152 @@
+"""The entry's signature as the contract of the execution input, checked by the machine.
+
+The machine's first state checks the execution input by the rules ``pysfn/contract.py``
+applies natively when the entry is called, and fails with the same TypeError message:
+missing required inputs (parameter order), then unknown inputs (input order), then the
+types of the given inputs against their annotations. Annotations are read from the
+source (``spec_of``) into the same plain descriptions the runtime builds from typing
+objects, so ``describe`` writes them identically.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pysfn.compiler.jsonata import T, literal
+from pysfn.compiler.loops import py_type
+from pysfn.contract import describe
+
+_SCALARS = {"int", "float", "str", "bool"}
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def spec_of(node: ast.expr | None, info):
+    """The description of an annotation (see contract.spec_of), None if it is not checked."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a quoted annotation
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(node, ast.Name) and node.id in _SCALARS:
+        return (node.id,)
+    if _is_none(node):
+        return ("None",)
+    if isinstance(node, ast.Name) and node.id in ("list", "dict"):
+        return (node.id, None)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        base, args = node.value.id, node.slice
+        if base == "list":
+            inner = spec_of(args, info)
+            return ("list", inner) if inner else None
+        if base == "dict" and isinstance(args, ast.Tuple) and len(args.elts) == 2 \
+                and isinstance(args.elts[0], ast.Name) and args.elts[0].id == "str":
+            inner = spec_of(args.elts[1], info)
+            return ("dict", inner) if inner else None
+        if base == "Optional":
+            inner = spec_of(args, info)
+            return ("optional", inner) if inner else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "Optional":
+        inner = spec_of(node.slice, info)
+        return ("optional", inner) if inner else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr) and (_is_none(node.left) or _is_none(node.right)):
+        inner = spec_of(node.right if _is_none(node.left) else node.left, info)
+        return ("optional", inner) if inner else None
+    if isinstance(node, ast.Name) and node.id in typed_dicts(info):
+        return typed_dicts(info)[node.id]
+    return None
+
+
+def typed_dicts(info) -> dict:
+    """The module's TypedDict classes, as descriptions (computed once per module)."""
+    cached = getattr(info, "_typed_dicts", None)
+    if cached is not None:
+        return cached
+    found: dict = {}
+    for node in info.tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        if not any((isinstance(b, ast.Name) and b.id == "TypedDict")
+                   or (isinstance(b, ast.Attribute) and b.attr == "TypedDict") for b in node.bases):
+            continue
+        total = not any(k.arg == "total" and isinstance(k.value, ast.Constant) and k.value.value is False
+                        for k in node.keywords)
+        fields = []
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                field = spec_of(stmt.annotation, info)
+                if field is None:
+                    fields = None
+                    break
+                fields.append((stmt.target.id, field, total))
+        if fields is not None:
+            found[node.name] = ("typeddict", node.name, tuple(fields))
+    info._typed_dicts = found
+    return found
+
+
+def _matches(spec, x: str, depth: int = 0) -> str:
+    """JSONata: does the value ``x`` match ``spec`` (contract.matches, for JSON values)?"""
+    kind = spec[0]
+    if kind == "int":
+        return f"($type({x}) = 'number' and {x} = $floor({x}))"
+    if kind == "float":
+        return f"$type({x}) = 'number'"
+    if kind in ("str", "bool"):
+        return f"$type({x}) = '{'string' if kind == 'str' else 'boolean'}'"
+    if kind == "None":
+        return f"$type({x}) = 'null'"
+    e = f"{T}e{depth}"
+    if kind == "list":
+        if spec[1] is None:
+            return f"$type({x}) = 'array'"
+        return (f"($type({x}) = 'array' and $count($filter({x}, function({e}) {{ $not({_matches(spec[1], e, depth + 1)}) "
+                f"}})) = 0)")
+    if kind == "dict":
+        if spec[1] is None:
+            return f"$type({x}) = 'object'"
+        value = f"$lookup({x}, {e})"
+        return (f"($type({x}) = 'object' and $count($filter([$keys({x})], function({e}) "
+                f"{{ $not({_matches(spec[1], value, depth + 1)}) }})) = 0)")
+    if kind == "optional":
+        return f"($type({x}) = 'null' or {_matches(spec[1], x, depth)})"
+    fields = spec[2]
+    keys = [key for key, _, _ in fields]
+    parts = [f"$type({x}) = 'object'"]
+    parts += [f"$exists($lookup({x}, {literal(key)}))" for key, _, required in fields if required]
+    parts.append(f"$count($filter([$keys({x})], function({e}) {{ $not({e} in {literal(keys)}) }})) = 0")
+    for key, field, _ in fields:
+        value = f"$lookup({x}, {literal(key)})"
+        parts.append(f"($not($exists({value})) or {_matches(field, value, depth + 1)})")
+    return "(" + " and ".join(parts) + ")"
+
+
+def input_problem(name: str, params) -> str:
+    """JSONata giving the first problem of the execution input (contract.problem), or ''.
+
+    ``params`` are ``ir.Param``s (``name``, ``default``, ``spec``)."""
+    i = "$states.input"
+    known = [p.name for p in params]
+    chain = [(f"$type({i}) != 'object'",
+              literal(f"{name}() takes an input object with the keys: "
+                      + (", ".join(p.name + ("" if p.default is not None else " (required)") for p in params)
+                         or "none")))]
+    for p in params:
+        if p.default is None:
+            chain.append((f"$not($exists($lookup({i}, {literal(p.name)})))",
+                          literal(f"{name}() missing required input '{p.name}'")))
+    unknown = f"[$filter([$keys({i})], function({T}k) {{ $not({T}k in {literal(known)}) }})]"
+    chain.append((f"$count({unknown}) > 0",
+                  f"{literal(name + '() got an unexpected input ' + chr(39))} & {unknown}[0] & \"'\""))
+    for p in params:
+        if p.spec is None:
+            continue
+        value = f"$lookup({i}, {literal(p.name)})"
+        chain.append((f"$exists({value}) and $not({_matches(p.spec, value)})",
+                      f"{literal(name + '() input ' + repr(p.name) + ' must be ' + describe(p.spec) + ', not ')} "
+                      f"& {py_type(value)}"))
+    return " : ".join(f"{test} ? {message}" for test, message in chain) + " : ''"

@@ -1,0 +1,142 @@
+"""The entry's signature as the contract of the execution input, checked natively.
+
+``@PSF.main`` wraps the entry so that calling it checks its arguments the way the compiled
+machine checks the execution input in its first state (``compiler/signature.py`` generates
+that check from the same rules): missing required inputs first (in parameter order), then
+unknown inputs (in the order given), then the types of the inputs given, against their
+annotations. The first problem is a ``TypeError`` whose message is the same in both modes.
+
+Checked annotations: ``str``, ``int`` (not bool), ``float`` (int or float, not bool),
+``bool``, ``None``, ``list`` / ``list[T]``, ``dict`` / ``dict[str, T]``, ``Optional[T]`` /
+``T | None`` and ``TypedDict`` classes (every key required unless ``total=False``; no other
+keys). Other annotations are not checked (the compiler warns at them). Stdlib only: this
+module ships in the Lambda package with the runtime.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+import typing
+
+_SCALARS = {int: "int", float: "float", str: "str", bool: "bool", type(None): "None"}
+
+
+def spec_of(annotation):
+    """A plain description of a checkable annotation, or None if it is not checked."""
+    if annotation in _SCALARS:
+        return (_SCALARS[annotation],)
+    if annotation is None:
+        return ("None",)
+    if annotation is list:
+        return ("list", None)
+    if annotation is dict:
+        return ("dict", None)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is list and len(args) == 1:
+        inner = spec_of(args[0])
+        return ("list", inner) if inner else None
+    if origin is dict and len(args) == 2 and args[0] is str:
+        inner = spec_of(args[1])
+        return ("dict", inner) if inner else None
+    if origin in (typing.Union, getattr(types, "UnionType", None)) and len(args) == 2 and type(None) in args:
+        other = spec_of(args[0] if args[1] is type(None) else args[1])
+        return ("optional", other) if other else None
+    if isinstance(annotation, type) and typing.is_typeddict(annotation):
+        hints = typing.get_type_hints(annotation)
+        fields = []
+        for key, hint in hints.items():
+            field = spec_of(hint)
+            if field is None:
+                return None
+            fields.append((key, field, key in annotation.__required_keys__))
+        return ("typeddict", annotation.__name__, tuple(fields))
+    return None
+
+
+def describe(spec) -> str:
+    kind = spec[0]
+    if kind == "list":
+        return "list" if spec[1] is None else f"list[{describe(spec[1])}]"
+    if kind == "dict":
+        return "dict" if spec[1] is None else f"dict[str, {describe(spec[1])}]"
+    if kind == "optional":
+        return f"{describe(spec[1])} | None"
+    if kind == "typeddict":
+        return spec[1]
+    return kind
+
+
+def matches(spec, value) -> bool:
+    kind = spec[0]
+    if kind == "int":
+        return type(value) is int
+    if kind == "float":
+        return type(value) in (int, float)
+    if kind == "str":
+        return type(value) is str
+    if kind == "bool":
+        return type(value) is bool
+    if kind == "None":
+        return value is None
+    if kind == "list":
+        return type(value) is list and (spec[1] is None or all(matches(spec[1], v) for v in value))
+    if kind == "dict":
+        return type(value) is dict and (spec[1] is None or all(matches(spec[1], v) for v in value.values()))
+    if kind == "optional":
+        return value is None or matches(spec[1], value)
+    if kind == "typeddict":
+        if type(value) is not dict:
+            return False
+        fields = {key: (field, required) for key, field, required in spec[2]}
+        return (all(key in value for key, (_, required) in fields.items() if required)
+                and all(key in fields and matches(fields[key][0], v) for key, v in value.items()))
+    return True
+
+
+def python_type(value) -> str:
+    return "NoneType" if value is None else type(value).__name__
+
+
+def problem(name: str, params, given: dict) -> str | None:
+    """The first problem of ``given`` (input key -> value) for ``params`` [(name, required, spec)]."""
+    known = [p for p, _, _ in params]
+    for p, required, _ in params:
+        if required and p not in given:
+            return f"{name}() missing required input '{p}'"
+    for key in given:
+        if key not in known:
+            return f"{name}() got an unexpected input '{key}'"
+    for p, _, spec in params:
+        if spec is not None and p in given and not matches(spec, given[p]):
+            return f"{name}() input '{p}' must be {describe(spec)}, not {python_type(given[p])}"
+    return None
+
+
+def checked(fn):
+    """``fn`` with its arguments checked against its signature first (see the module docstring)."""
+    signature = inspect.signature(fn)
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:  # noqa: BLE001 -- an annotation that cannot be resolved is not checked
+        hints = {}
+    params = [(p.name, p.default is inspect.Parameter.empty, spec_of(hints[p.name]) if p.name in hints else None)
+              for p in signature.parameters.values()
+              if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    positional = [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+
+    @functools.wraps(fn)
+    def entry(*args, **kwargs):
+        if len(args) > len(positional):
+            return fn(*args, **kwargs)  # CPython's own error
+        given = dict(zip(positional, args))
+        for key, value in kwargs.items():
+            if key in given:
+                return fn(*args, **kwargs)  # CPython's own error (multiple values)
+            given[key] = value
+        message = problem(fn.__name__, params, given)
+        if message is not None:
+            raise TypeError(message)
+        return fn(*args, **kwargs)
+    return entry
