@@ -189,3 +189,20 @@ def test_what_cannot_work_even_in_lambda_is_rejected(code, message):
         compile_source(body(code), "wf.py")
     assert message in info.value.diagnostics[0].message
     assert info.value.diagnostics[0].hint
+
+
+def test_values_growing_in_a_loop_warn_about_the_256_kib_limit():
+    result = compile_source(body("out = []\nfor i in items:\n    out.append(work(i))\nreturn out"), "wf.py")
+    (warning,) = [w for w in result.warnings if "grows" in w.message]
+    assert "'out' grows on every iteration of the loop at line" in warning.message
+    assert "S3" in warning.hint
+
+
+def test_a_definition_over_1_mb_is_a_located_error():
+    import ast
+    from pysfn.compiler.diagnostics import Reporter
+    from pysfn.compiler.limits import check_definition
+    source = body("return x")
+    fn = ast.parse(source).body[-1]
+    with pytest.raises(CompileError, match="the compiled state machine is 1,000,0"):
+        check_definition({"States": {"A": {"Comment": "x" * 1_000_000}}}, fn, Reporter("wf.py", source))

@@ -189,6 +189,11 @@ def test_fail_surfaces_with_its_error_name(worker):
     assert worker.invoke({"callee": "refuse"}) == {"errorType": "MyError", "errorMessage": "no reason"}
 
 
+DEEP = [1]
+for _ in range(200):
+    DEEP = [DEEP]
+
+
 @pytest.mark.parametrize("event, message", [
     (["greet"], "the event must be an object"),
     ("greet", "not str"),
@@ -203,6 +208,13 @@ def test_fail_surfaces_with_its_error_name(worker):
     ({"callee": "greet", "kwargs": ["ann"]}, '"kwargs" must be an object, not list'),
     ({"callee": "greet", "args": ["a"], "extra": 1}, "unexpected key(s) in the event: 'extra'"),
     ({"callee": "greet", "Payload": {}}, "unexpected key(s) in the event: 'Payload'"),
+    # hostile: names that would reach code through attribute or import lookups elsewhere
+    ({"callee": "greet.__globals__"}, "unknown callee 'greet.__globals__'"),
+    ({"callee": "../flow.greet"}, "unknown callee"),
+    ({"callee": "pysfn_extracted_flow.L1_1"}, "unknown callee 'pysfn_extracted_flow.L1_1'"),
+    ({"callee": "__import__('os').system('true')"}, "unknown callee"),
+    ({"callee": "greet" * 10000}, "unknown callee"),
+    ({"callee": "greet", "args": [DEEP], "extra": None}, "unexpected key(s) in the event: 'extra'"),
 ])
 def test_malformed_events_are_dispatch_errors(worker, event, message):
     response = worker.invoke(event)
@@ -283,3 +295,23 @@ def test_tool_prints_compile_errors_as_diagnostics(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"{tmp_path / 'broken.py'}:5:") and "error: syntax error" in done.stderr
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_package_directories_ship_python_files_only(tmp_path):
+    """Secrets next to the code (.env, credentials.json) never get into the zip."""
+    pkg = tmp_path / "shop"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("def price(x):\n    return x\n")
+    (pkg / ".env").write_text("AWS_SECRET_ACCESS_KEY=oops\n")
+    (pkg / "credentials.json").write_text("{}")
+    (pkg / ".hidden").mkdir()
+    (pkg / ".hidden" / "tool.py").write_text("x = 1\n")
+    (tmp_path / ".env").write_text("TOKEN=oops\n")
+    flow = tmp_path / "flow.py"
+    flow.write_text("import pysfn as PSF\nimport shop\n\n@PSF.main\ndef f(x):\n    return shop.price(x)\n")
+    names = zipfile.ZipFile(build_zip(flow, tmp_path / "out.zip", ["shop.price"])).namelist()
+    assert "shop/__init__.py" in names
+    assert not [n for n in names if ".env" in n or "credentials" in n or ".hidden" in n], names
+    for info in zipfile.ZipFile(tmp_path / "out.zip").infolist():
+        assert not info.filename.startswith(("/", "..")) and ".." not in info.filename.split("/")
+        assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr >> 16 == 0o100644

@@ -80,6 +80,7 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
                    entry: str | None = None, strict: bool = False) -> CompileResult:
     from pysfn.compiler.extraction import generated_module
     from pysfn.compiler.frontend import compile_entry
+    from pysfn.compiler.limits import check_definition, check_source
     from pysfn.compiler.lower import Lowerer
     from pysfn.compiler.module import analyse_module, find_entry
     from pysfn.compiler.passes import optimise
@@ -92,9 +93,11 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     info = analyse_module(Path(filename), source, tree, reporter)
     info.strict = strict
     entry_fn = find_entry(info, entry)
+    check_source(entry_fn, reporter)
     workflow = compile_entry(info, entry_fn)
     definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source.splitlines(), filename).workflow(workflow)
     definition = optimise(definition)
+    check_definition(definition, entry_fn, reporter)
     _check(definition)
     extracted = generated_module(info.name, Path(filename).name, info.extracted) if info.extracted else None
     return CompileResult(definition=definition, callees=sorted(workflow.callees), module_name=info.name,

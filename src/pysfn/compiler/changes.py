@@ -119,8 +119,17 @@ class ChangeCompiler:
             raise self.rep.error(call, f".{method}() takes {low}..{high} arguments, {len(call.args)} given",
                                  "see the Python documentation of list and dict")
         loc = self.loc(call)
+        before: list[ir.Stmt] = []
+        arg_nodes = []
+        for a in call.args:  # xs.append(f(x)): the callee's Task first, into a hidden variable
+            if isinstance(a, ast.Call) and self.is_call_of_callee_or_api(a):
+                hidden = self.scope.hidden("result")
+                self.scope.alias(hidden, hidden)
+                before.append(ir.Assign((hidden,), self.call(a), self.loc(a)))
+                a = ast.copy_location(ast.Name(hidden, ast.Load()), a)
+            arg_nodes.append(a)
         container = self.expr(obj)
-        args = tuple(self.expr(a) for a in call.args)
+        args = tuple(self.expr(a) for a in arg_nodes)
         # pop and setdefault by arity; list.pop(i) or dict.pop(k) is decided at run time by the type
         op = method + str(len(args)) if method in ("pop", "setdefault") else method
         changed = ir.Change(op, container, args, loc)
@@ -132,7 +141,7 @@ class ChangeCompiler:
                 targets.insert(0, (result, ir.Const(None, loc)))  # they all return None
             else:
                 targets.insert(0, (result, ir.Change("returned_" + op, container, args, loc)))
-        return [ir.Rebind(tuple(targets), loc)]
+        return before + [ir.Rebind(tuple(targets), loc)]
 
     def unpack_expression(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> list[ir.Stmt]:
         """``a, b = b, a`` (all at once, from the values before) and ``a, b = pair``."""

@@ -103,7 +103,13 @@ def load(definition: dict) -> Machine:
     if not isinstance(definition, dict):
         raise InvalidDefinition("a state machine definition is a JSON object")
     language = definition.get("QueryLanguage", "JSONPath")
-    return _Loader(language).machine(definition, "the state machine")
+    try:
+        return _Loader(language).machine(definition, "the state machine")
+    except InvalidDefinition:
+        raise
+    except (TypeError, AttributeError, KeyError, ValueError) as e:
+        # a field of the wrong JSON type somewhere the loader did not check by name
+        raise InvalidDefinition(f"the definition is malformed ({type(e).__name__}: {e})") from None
 
 
 class _Loader:

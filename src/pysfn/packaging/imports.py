@@ -34,7 +34,9 @@ def _imports(tree: ast.Module) -> Iterator[tuple[int, str]]:
 
 
 def _package_files(package: Path) -> list[Path]:
-    return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    """A package's Python files; hidden directories and files (``.venv``, ``.secrets``) are skipped."""
+    return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts
+                  and not any(part.startswith(".") for part in p.relative_to(package).parts))
 
 
 def _resolve(root: Path, dotted: str) -> list[Path]:

@@ -100,9 +100,12 @@ def _local_files(local_modules, root: Path) -> dict[str, Path]:
     files = {}
     for item in local_modules:
         path = Path(os.path.abspath(item))
-        found = sorted(path.rglob("*")) if path.is_dir() else [path]
+        # A package directory contributes its Python files only: no data files, no dotfiles
+        # (.env), nothing that could hold a secret next to the code.
+        found = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for file in found:
-            if "__pycache__" in file.parts or file.suffix == ".pyc" or file.is_dir():
+            if "__pycache__" in file.parts or file.is_dir() \
+                    or any(part.startswith(".") for part in file.relative_to(path.parent).parts):
                 continue
             name = _archive_name(file, root)
             if name.split("/")[0] in _RESERVED:

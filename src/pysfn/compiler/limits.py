@@ -1,0 +1,90 @@
+"""Step Functions limits, checked at compile time (ASL-NOTES.md, "Quotas").
+
+A program that cannot work within the service's limits is a mistake in the user's code,
+reported at the line like any other: a literal larger than one state's data (256 KiB),
+a definition over 1 MB, expressions nested too deeply to compile. Values that only *may*
+outgrow 256 KiB at run time (a list appended to in a loop) get a warning with the usual
+advice: pass a reference (an S3 key) instead of the data.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+
+from pysfn.compiler.diagnostics import Loc
+
+MAX_VALUE_BYTES = 256 * 1024
+MAX_DEFINITION_BYTES = 1_000_000
+MAX_DEPTH = 60  # nested expressions/blocks: far beyond readable code, well within Python's recursion
+REFERENCE_HINT = "keep large data outside the workflow (S3, DynamoDB) and pass its key instead"
+
+
+def _depth(node: ast.AST) -> tuple[int, ast.AST]:
+    """The deepest nesting under ``node`` and a node at that depth (iteratively)."""
+    deepest, at = 0, node
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        if d > deepest and hasattr(n, "lineno"):  # (contexts like Load have no position)
+            deepest, at = d, n
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(n))
+    return deepest, at
+
+
+def check_source(fn: ast.FunctionDef, rep) -> None:
+    """Before compiling ``fn``: nesting depth, literal sizes, values growing in loops."""
+    depth, at = _depth(fn)
+    if depth > MAX_DEPTH:
+        raise rep.error(at, f"this code is nested {depth} levels deep; pysfn compiles at most {MAX_DEPTH}",
+                        "split the expression or the blocks into smaller steps (or move them into a callee)")
+    for node in ast.walk(fn):
+        if isinstance(node, (ast.Constant, ast.List, ast.Dict, ast.Tuple)) and _is_literal(node):
+            size = _size(node)
+            if size is not None and size > MAX_VALUE_BYTES:
+                raise rep.error(node, f"this literal is {size:,} bytes as JSON; a Step Functions value is at "
+                                f"most {MAX_VALUE_BYTES:,} bytes (256 KiB)", REFERENCE_HINT)
+    warned: set[str] = set()
+    for loop in ast.walk(fn):
+        if not isinstance(loop, (ast.For, ast.While)):
+            continue
+        for node in ast.walk(loop):
+            name = _grown(node)
+            if name and name not in warned:
+                warned.add(name)
+                rep.warn(node, f"'{name}' grows on every iteration of the loop at line {loop.lineno}: a value "
+                         f"over 256 KiB fails the execution (States.DataLimitExceeded)", REFERENCE_HINT)
+
+
+def _is_literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _size(node: ast.expr) -> int | None:
+    try:
+        return len(json.dumps(ast.literal_eval(node), ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _grown(node: ast.AST) -> str | None:
+    """The local that ``node`` makes longer: ``xs.append(...)``, ``xs.extend(...)``, ``s += ...``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("append", "extend", "insert") and isinstance(node.func.value, ast.Name):
+        return node.func.value.id
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) \
+            and not (isinstance(node.value, ast.Constant) and type(node.value.value) in (int, float)):
+        return node.target.id
+    return None
+
+
+def check_definition(definition: dict, fn: ast.FunctionDef, rep) -> None:
+    size = len(json.dumps(definition, ensure_ascii=False).encode("utf-8"))
+    if size > MAX_DEFINITION_BYTES:
+        raise rep.error(Loc.of(rep.file, fn), f"the compiled state machine is {size:,} bytes; Step Functions "
+                        f"accepts at most {MAX_DEFINITION_BYTES:,} (1 MB)",
+                        "move part of the logic into callees or a second workflow (a child execution)")
