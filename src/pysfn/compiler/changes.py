@@ -123,10 +123,8 @@ class ChangeCompiler:
         arg_nodes = []
         for a in call.args:  # xs.append(f(x)): the callee's Task first, into a hidden variable
             if isinstance(a, ast.Call) and self.is_call_of_callee_or_api(a):
-                hidden = self.scope.hidden("result")
-                self.scope.alias(hidden, hidden)
-                before.append(ir.Assign((hidden,), self.call(a), self.loc(a)))
-                a = ast.copy_location(ast.Name(hidden, ast.Load()), a)
+                hoisted, a = self.hoist_call(a)
+                before += hoisted
             arg_nodes.append(a)
         container = self.expr(obj)
         args = tuple(self.expr(a) for a in arg_nodes)

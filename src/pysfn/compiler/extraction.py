@@ -243,12 +243,9 @@ class ExtractionCompiler:
         self.info.extracted.append(extraction)
         key = extraction.key(self.info.name)
         self.callees.add(key)
-        hidden = self.scope.hidden("value")
-        py_name = hidden  # the Python name the rewritten statement reads
-        self.scope.alias(py_name, hidden)
+        hidden, name = self.hidden_name("value", expr)
         call = ir.CalleeCall(key, tuple(ir.Var(self.scope.lookup(p), loc) for p in params), (), (), loc,
                              extracted=True)
-        name = ast.copy_location(ast.Name(py_name, ast.Load()), expr)
         return [ir.Assign((hidden,), call, loc)], name
 
 

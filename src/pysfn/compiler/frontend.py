@@ -118,6 +118,17 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
                               "supported in a workflow function yet",
                               hints.get(kind, "move this code into a callee (a module-level function)"))
 
+    def hidden_name(self, kind: str, at: ast.AST) -> tuple[str, ast.Name]:
+        """A hidden variable, and a Python name reading it, for code the compiler rewrites."""
+        hidden = self.scope.hidden(kind)
+        self.scope.alias(hidden, hidden)
+        return hidden, ast.copy_location(ast.Name(hidden, ast.Load()), at)
+
+    def hoist_call(self, call: ast.Call) -> tuple[list[ir.Stmt], ast.Name]:
+        """``f(x)`` inside a statement: its Task runs first, into a hidden variable the statement reads."""
+        hidden, name = self.hidden_name("result", call)
+        return [ir.Assign((hidden,), self.call(call), self.loc(call))], name
+
     def stmt_Pass(self, node: ast.Pass) -> list[ir.Stmt]:
         return []
 
@@ -160,11 +171,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
             if isinstance(value, ast.Call) and self.is_call_of_callee_or_api(value):
                 # d[k] = f(x): the Task's result goes to a hidden variable, then into the item
                 self.root_var(target)
-                hidden = self.scope.hidden("result")
-                self.scope.alias(hidden, hidden)
-                call = ir.Assign((hidden,), self.call(value), self.loc(node))
-                return [call] + self.assign_to_subscript(target, ast.copy_location(ast.Name(hidden, ast.Load()),
-                                                                                   value))
+                before, result = self.hoist_call(value)
+                return before + self.assign_to_subscript(target, result)
             return self.assign_to_subscript(target, value)
         if isinstance(target, ast.Name) and isinstance(value, ast.Call) and self.changing_call(value):
             return self.method_change(value, self.scope.lookup(target.id))
@@ -239,10 +247,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
         out: list[ir.Stmt] = []
         subject = node.subject
         if not isinstance(subject, ast.Name) or self.scope.lookup(subject.id) is None:
-            hidden = self.scope.hidden("subject")
-            self.scope.alias(hidden, hidden)
+            hidden, name = self.hidden_name("subject", subject)
             out += self.stmt(ast.copy_location(ast.Assign([ast.Name(hidden, ast.Store())], subject), subject))
-            subject = ast.copy_location(ast.Name(hidden, ast.Load()), subject)
+            subject = name
         value = self.expr(subject)
         tests, orelse = [], ()
         for i, case in enumerate(node.cases):
