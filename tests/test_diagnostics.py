@@ -206,3 +206,19 @@ def test_a_definition_over_1_mb_is_a_located_error():
     fn = ast.parse(source).body[-1]
     with pytest.raises(CompileError, match="the compiled state machine is 1,000,0"):
         check_definition({"States": {"A": {"Comment": "x" * 1_000_000}}}, fn, Reporter("wf.py", source))
+
+
+@pytest.mark.parametrize("decorators, line, message", [
+    ("@PSF.retry(on=[Nope])", 3, "'Nope' is not an exception class or error name"),
+    ("@PSF.retry(on=[ValueError], max_attempts=-1)", 3, "max_attempts must be an integer >= 0"),
+    ("@PSF.retry(on=[ValueError], tries=2)", 3, "PSF.retry has no argument 'tries'"),
+    ("@PSF.retry()\n@PSF.retry(on=[ValueError])", 3, "a retry on every error must be the last @PSF.retry"),
+    ("@PSF.timeout('soon')", 3, "the timeout must be an integer >= 1"),
+])
+def test_callee_decorators_are_checked(decorators, line, message):
+    source = f"import pysfn as PSF\n\n{decorators}\ndef work(x):\n    return x\n\n@PSF.main\ndef flow(x):\n" \
+             "    return work(x)\n"
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "wf.py")
+    (diag,) = info.value.diagnostics
+    assert message in diag.message and diag.loc.line >= line and diag.hint

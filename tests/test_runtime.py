@@ -157,3 +157,32 @@ def test_runtime_imports_nothing_outside_the_stdlib():
             for mod in mods:
                 top = mod.split(".")[0]
                 assert top in sys.stdlib_module_names or mod in ("pysfn", "pysfn.runtime", "pysfn.contract", "__future__"), mod
+
+
+def test_retry_reruns_a_flaky_callee_natively_as_step_functions_counts():
+    calls = []
+
+    @PSF.retry(on=[ValueError], max_attempts=2)
+    @PSF.retry(on=["KeyError"], max_attempts=1)
+    def flaky(fail_times, error=ValueError):
+        calls.append(1)
+        if len(calls) <= fail_times:
+            raise error("no")
+        return len(calls)
+
+    assert flaky(2) == 3                      # two retries allowed on ValueError
+    calls.clear()
+    try:
+        flaky(3)
+    except ValueError:
+        assert len(calls) == 3                # 1 attempt + 2 retries, then the error
+    else:
+        raise AssertionError("should fail")
+    calls.clear()
+    assert flaky(1, KeyError) == 2            # the KeyError retrier counts on its own
+    calls.clear()
+    try:
+        flaky(1, TypeError)                   # matches no retrier: not retried
+    except TypeError:
+        assert len(calls) == 1
+    assert flaky.__pysfn_callee__.__name__ == "flaky" and flaky.__pysfn_callee__ is not flaky

@@ -108,20 +108,13 @@ def _normalise_spec(spec):
     return list(errors), interval, max_attempts, backoff
 
 
-def with_retry_spec(fn, args, *specs):
-    """Call ``fn(*args)``, retrying as the ASL ``Retry`` field built from ``specs`` would.
-
-    Each spec is ``(errors, interval, max_attempts, backoff_rate)``; trailing fields may
-    be omitted. As in Step Functions, the first spec whose errors match decides, each
-    spec counts its own attempts, and time is not spent waiting.
-    """
-    if not isinstance(args, tuple):
-        args = (args,)
-    retriers = [_normalise_spec(s) for s in specs]
+def _call_with_retries(fn, args, kwargs, retriers):
+    """``fn(*args, **kwargs)`` retried as an ASL ``Retry`` list: the first retrier whose errors
+    match decides, each counts its own attempts, and no time is spent waiting."""
     attempts = [0] * len(retriers)
     while True:
         try:
-            return fn(*args)
+            return fn(*args, **kwargs)
         except Exception as exc:
             for i, (errors, _interval, max_attempts, _backoff) in enumerate(retriers):
                 if _matches(exc, errors):
@@ -133,18 +126,42 @@ def with_retry_spec(fn, args, *specs):
                 raise
 
 
+def with_retry_spec(fn, args, *specs):
+    """Call ``fn(*args)``, retrying as the ASL ``Retry`` field built from ``specs`` would.
+
+    Each spec is ``(errors, interval, max_attempts, backoff_rate)``; trailing fields may
+    be omitted. As in Step Functions, the first spec whose errors match decides, each
+    spec counts its own attempts, and time is not spent waiting.
+    """
+    if not isinstance(args, tuple):
+        args = (args,)
+    return _call_with_retries(fn, args, {}, [_normalise_spec(s) for s in specs])
+
+
 def retry(on=("States.ALL",), interval: float = 1, max_attempts: int = 3,
           backoff_rate: float = 2.0, max_delay=None, jitter=None):
     """Decorator for a callee: the compiled Tasks that call it get this ``Retry``.
 
-    Natively a no-op: it records the spec on the function and returns it unchanged.
+    Natively the callee is retried the same way (without waiting), so tests can exercise a
+    flaky callee. Stacked decorators keep source order: the top one is tried first. The
+    dispatcher Lambda calls the undecorated function (``__pysfn_callee__``): there, Step
+    Functions does the retrying.
     """
-    spec = dict(on=on, interval=interval, max_attempts=max_attempts,
-                backoff_rate=backoff_rate, max_delay=max_delay, jitter=jitter)
+    spec = _normalise_spec((on, interval, max_attempts, backoff_rate))
 
     def decorate(fn):
-        fn.__dict__.setdefault("__pysfn_retry__", []).insert(0, spec)
-        return fn
+        if hasattr(fn, "__pysfn_retries__"):  # already retrying: one more retrier, tried first
+            fn.__pysfn_retries__.insert(0, spec)
+            return fn
+        retriers = [spec]
+
+        def retrying(*args, **kwargs):
+            return _call_with_retries(fn, args, kwargs, retriers)
+        retrying.__name__, retrying.__qualname__, retrying.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        retrying.__module__, retrying.__wrapped__ = fn.__module__, fn
+        retrying.__pysfn_retries__ = retriers
+        retrying.__pysfn_callee__ = getattr(fn, "__pysfn_callee__", fn)
+        return retrying
     return decorate
 
 

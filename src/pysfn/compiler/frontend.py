@@ -12,6 +12,7 @@ import builtins
 
 from pysfn.compiler import ir
 from pysfn.compiler.aliasing import check_aliasing
+from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
@@ -487,8 +488,14 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
         if callee.node is not None:
             self.check_arguments(node, callee.node, len(args), [k.arg for k in keywords])
         self.callees.add(callee.key)
+        options = callee_options(self.info, callee.node if "." not in callee.key else None)
+        retriers = tuple(retriers) + options.retriers  # the call's own specs first
+        if any(r.errors == ("States.ALL",) for r in retriers[:-1]):
+            raise self.rep.error(node, "a retry on every error must come last, and the callee's @PSF.retry "
+                                 "comes after the call's own retry specs", "narrow one of the retries")
         return ir.CalleeCall(callee.key, tuple(self.expr(a) for a in args),
-                             tuple((k.arg, self.expr(k.value)) for k in keywords), retriers, self.loc(node))
+                             tuple((k.arg, self.expr(k.value)) for k in keywords), retriers, self.loc(node),
+                             timeout=options.timeout)
 
     def not_a_callee(self, node: ast.Call):
         name = ast.unparse(node.func)

@@ -391,6 +391,8 @@ class Lowerer:
                        "kwargs": {k: template(v) for k, v in call.kwargs}}
             state = {"Type": "Task", "Comment": self.comment(call.loc), "Resource": LAMBDA_INVOKE,
                      "Arguments": {"FunctionName": self.arn, "Payload": payload}}
+            if call.timeout is not None:
+                state["TimeoutSeconds"] = call.timeout
             if assign:
                 state["Assign"] = assign
             state["Retry"] = [dict(LAMBDA_SERVICE_RETRY)] + [_retrier(r) for r in call.retriers]
@@ -427,8 +429,13 @@ def _continue(state: dict, cont: Thunk | None, result: str) -> None:
 
 
 def _retrier(r: ir.Retrier) -> dict:
-    return {"ErrorEquals": list(r.errors), "IntervalSeconds": r.interval,
-            "MaxAttempts": r.max_attempts, "BackoffRate": r.backoff_rate}
+    out = {"ErrorEquals": list(r.errors), "IntervalSeconds": r.interval,
+           "MaxAttempts": r.max_attempts, "BackoffRate": r.backoff_rate}
+    if r.max_delay is not None:
+        out["MaxDelaySeconds"] = r.max_delay
+    if r.jitter is not None:
+        out["JitterStrategy"] = r.jitter
+    return out
 
 
 def _string_field(e: ir.Expr):

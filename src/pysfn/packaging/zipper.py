@@ -71,7 +71,7 @@ def render_handler(module_name: str, callees: list[str]) -> str:
 
     def target(key: str) -> str:  # extracted code lives in a generated module of its own
         return f"_extracted.{key.split('.', 1)[1]}" if key.startswith(extracted + ".") else f"_workflow.{key}"
-    entries = "".join(f'    "{key}": lambda *args, **kwargs: {target(key)}(*args, **kwargs),\n'
+    entries = "".join(f'    "{key}": lambda *args, **kwargs: _undecorated({target(key)})(*args, **kwargs),\n'
                       for key in keys)
     check = "".join(f"    {target(key)},\n" for key in keys)
     imports = f"import {extracted} as _extracted\n" if any(k.startswith(extracted + ".") for k in keys) else ""
