@@ -76,3 +76,12 @@ def test_order_report_example_agrees(compiled_workflow, inp):
     path = EXAMPLES / "order_report.py"
     native = run_native(import_workflow(path), "report", inp)
     assert comparable(compiled_workflow(path).run(inp)) == comparable(native)
+
+
+@pytest.mark.parametrize("inp", [{"size": 3}, {"size": 0, "pause": 1}, {"size": 9, "max_checks": 2},
+                                 {"size": -1}, {"size": "3"}], ids=range(5))
+def test_poll_job_example_agrees(compiled_workflow, inp):
+    """The polling example (waits, a bounded while loop): natively and in the oracle, the same."""
+    path = EXAMPLES / "poll_job.py"
+    native = run_native(import_workflow(path), "run_job", inp)
+    assert comparable(compiled_workflow(path).run(inp)) == comparable(native)

@@ -186,3 +186,25 @@ def test_retry_reruns_a_flaky_callee_natively_as_step_functions_counts():
     except TypeError:
         assert len(calls) == 1
     assert flaky.__pysfn_callee__.__name__ == "flaky" and flaky.__pysfn_callee__ is not flaky
+
+
+def test_with_retry_spec_on_a_retrying_callee_is_one_retry_list():
+    calls = []
+
+    @PSF.retry(on=[ValueError], max_attempts=1)
+    def flaky():
+        calls.append(1)
+        raise ValueError("no")
+
+    try:
+        PSF.with_retry_spec(flaky, (), ([ValueError], 1, 1))
+    except ValueError:
+        pass
+    assert len(calls) == 2  # the call's spec decides (first match): 1 attempt + 1 retry, as compiled
+
+
+def test_a_raising_catch_handler_is_caught_by_a_later_catch():
+    def fail(_):
+        raise KeyError("again")
+    value = PSF.promise(int, "x").catch(fail).catch(lambda e: e["error"]).result()
+    assert value == "KeyError"

@@ -135,7 +135,10 @@ def with_retry_spec(fn, args, *specs):
     """
     if not isinstance(args, tuple):
         args = (args,)
-    return _call_with_retries(fn, args, {}, [_normalise_spec(s) for s in specs])
+    # One Retry list, as the compiled Task has: the call's specs first, then the callee's own
+    # @PSF.retry (not a retry loop inside another one).
+    retriers = [_normalise_spec(s) for s in specs] + list(getattr(fn, "__pysfn_retries__", []))
+    return _call_with_retries(getattr(fn, "__pysfn_callee__", fn), args, {}, retriers)
 
 
 def retry(on=("States.ALL",), interval: float = 1, max_attempts: int = 3,
@@ -203,7 +206,11 @@ class Promise:
         for kind, fn, extra, kwargs in self._steps:
             if kind == "catch":
                 if failure is not None and (extra is None or _matches(failure, extra)):
-                    value, failure = fn({"error": error_name(failure), "cause": str(failure)}), None
+                    caught, failure = failure, None
+                    try:  # a handler that raises is caught by a later .catch, like any step
+                        value = fn({"error": error_name(caught), "cause": str(caught)})
+                    except Exception as exc:
+                        failure = exc
                 continue
             if failure is not None:
                 continue

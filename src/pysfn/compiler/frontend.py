@@ -18,7 +18,7 @@ from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.signature import spec_of as signature_spec
-from pysfn.compiler.types import local_types
+from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
 from pysfn.compiler.module import ModuleInfo, is_json_value
@@ -26,7 +26,7 @@ from pysfn.compiler.scope import Scope
 
 NOT_YET = "this construct is not supported by pysfn yet"
 # PSF APIs planned for later versions: a clear message rather than a wrong translation.
-PLANNED_APIS = {"map", "promise", "wait"}
+PLANNED_APIS = {"map", "promise"}
 
 
 def assigned_names(body: list[ast.stmt]) -> list[str]:
@@ -80,7 +80,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
         for name in assigned_names(fn.body):
             scope.declare(name)
         a = fn.args
-        self.var_types = local_types(fn, {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs})
+        params = a.posonlyargs + a.args + a.kwonlyargs
+        checked = {p.arg: annotation_types(p.annotation) for p in params} if fn is info.entry else {}
+        self.var_types = local_types(fn, {p.arg for p in params}, checked)
         check_aliasing(fn, self.rep)
 
     def loc(self, node: ast.AST) -> Loc:
@@ -130,6 +132,35 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
         hidden, name = self.hidden_name("result", call)
         return [ir.Assign((hidden,), self.call(call), self.loc(call))], name
 
+    def is_wait(self, call: ast.Call) -> bool:
+        """``PSF.wait(...)``, or ``time.sleep(...)`` of the standard ``time`` module."""
+        if self.info.psf_attr(call.func) == "wait":
+            return True
+        func = call.func
+        return (isinstance(func, ast.Attribute) and func.attr == "sleep" and isinstance(func.value, ast.Name)
+                and func.value.id == "time" and self.scope.lookup("time") is None
+                and any(isinstance(n, ast.Import) and any(a.name == "time" and a.asname is None for a in n.names)
+                        for n in self.info.tree.body))
+
+    def wait(self, call: ast.Call) -> ir.Wait:
+        """A Wait state: seconds (a number >= 0, rounded up to whole seconds) or a timestamp."""
+        given = dict(zip(("seconds", "until"), call.args))
+        for k in call.keywords:
+            if k.arg not in ("seconds", "until") or k.arg in given:
+                raise self.rep.error(k.value, f"unexpected argument '{k.arg}' of the wait",
+                                     "PSF.wait(seconds) or PSF.wait(until=\"2030-01-01T00:00:00Z\")")
+            given[k.arg] = k.value
+        if len(given) != 1:
+            raise self.rep.error(call, "a wait takes either seconds or until=timestamp",
+                                 "PSF.wait(30) or PSF.wait(until=\"2030-01-01T00:00:00Z\")")
+        if "seconds" in given:
+            seconds = self.expr(given["seconds"])
+            if isinstance(seconds, ir.Const) and (not isinstance(seconds.value, (int, float))
+                                                  or isinstance(seconds.value, bool) or seconds.value < 0):
+                raise self.rep.error(given["seconds"], "the seconds to wait must be a number >= 0", "PSF.wait(30)")
+            return ir.Wait(seconds, None, self.loc(call))
+        return ir.Wait(None, self.expr(given["until"]), self.loc(call))
+
     def stmt_Pass(self, node: ast.Pass) -> list[ir.Stmt]:
         return []
 
@@ -142,6 +173,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
             return []  # a docstring or string comment
         if isinstance(node.value, ast.Call) and self.changing_call(node.value):
             return self.method_change(node.value, None)
+        if isinstance(node.value, ast.Call) and self.is_wait(node.value):
+            return [self.wait(node.value)]
         if not isinstance(node.value, ast.Call):
             self.check_extractable(node.value)  # yield/await: say what is wrong with them
             raise self.rep.error(node, "this expression statement has no effect",

@@ -345,8 +345,16 @@ class TryFinally:
     loc: Loc
 
 
+@dataclass(frozen=True)
+class Wait:
+    """``PSF.wait(seconds)`` / ``time.sleep(seconds)`` or ``PSF.wait(until=timestamp)``."""
+    seconds: Expr | None
+    until: Expr | None
+    loc: Loc
+
+
 Stmt = Union[Assign, Effect, If, Try, Raise, Return, Rebind, For, While, Break, Continue, Reraise,
-             TryFinally]
+             TryFinally, Wait]
 
 
 # --------------------------------------------------------------------------- the whole function

@@ -23,7 +23,7 @@ from pathlib import PurePath
 from typing import Callable
 
 from pysfn.compiler import ir
-from pysfn.compiler.jsonata import caught_error_template, expression, literal, template, truthy, wrap
+from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
 from pysfn.compiler.signature import input_problem
 
@@ -208,6 +208,17 @@ class Lowerer:
         return self.state(m, f"Assign_{label}_L{stmt.loc.line}", lambda name: {
             "Type": "Pass", "Comment": self.comment(stmt.loc),
             "Assign": {t: template(v) for t, v in stmt.targets}, "Next": cont()})
+
+    def stmt_Wait(self, m, stmt: ir.Wait, cont, catchers) -> Thunk:
+        if stmt.seconds is not None:
+            s = f"{T}s"
+            field = {"Seconds": wrap(f"({s} := {expression(stmt.seconds)}; $type({s}) = 'number' and {s} >= 0 "
+                                     f"? $ceil({s}) : $error('ValueError: the seconds to wait must be a number "
+                                     f">= 0'))")}
+        else:
+            field = {"Timestamp": wrap(expression(stmt.until))}
+        return self.state(m, f"Wait_L{stmt.loc.line}", lambda name: {
+            "Type": "Wait", "Comment": self.comment(stmt.loc), **field, "Next": cont()})
 
     def stmt_Effect(self, m, stmt: ir.Effect, cont, catchers) -> Thunk:
         if isinstance(stmt.value, ir.CalleeCall):

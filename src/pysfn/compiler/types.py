@@ -82,8 +82,27 @@ def ast_types(node: ast.expr, env: dict[str, Types | None]) -> Types | None:
     return None
 
 
-def local_types(fn: ast.FunctionDef, params: set[str]) -> dict[str, Types | None]:
-    """Each local's possible types (None: unknown), by a fixed point over its assignments."""
+def annotation_types(annotation: ast.expr | None) -> Types | None:
+    """The types an entry parameter can hold once the input check passed (contract.py)."""
+    if isinstance(annotation, ast.Name) and annotation.id in ("int", "float", "str", "bool"):
+        return frozenset({annotation.id} if annotation.id != "float" else {"int", "float"})
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        if any(isinstance(x, ast.Constant) and x.value is None for x in sides):
+            other = next(x for x in sides if not (isinstance(x, ast.Constant) and x.value is None))
+            inner = annotation_types(other)
+            return inner | {"none"} if inner else None
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name) \
+            and annotation.value.id == "Optional":
+        inner = annotation_types(annotation.slice)
+        return inner | {"none"} if inner else None
+    return None
+
+
+def local_types(fn: ast.FunctionDef, params: set[str], checked: dict | None = None) -> dict[str, Types | None]:
+    """Each local's possible types (None: unknown), by a fixed point over its assignments.
+
+    ``checked`` gives the types of parameters whose input is checked against an annotation."""
     assignments: dict[str, list] = {}
 
     def add(name: str, source) -> None:
@@ -129,11 +148,11 @@ def local_types(fn: ast.FunctionDef, params: set[str]) -> dict[str, Types | None
             unknown(node.target)
     env: dict[str, Types | None] = {name: frozenset() for name in assignments}
     for p in params:
-        env[p] = None
+        env[p] = (checked or {}).get(p)  # unknown, unless the input check guarantees a type
     for _ in range(20):
         changed = False
         for name, sources in assignments.items():
-            if name in params:
+            if name in params and env[name] is None:
                 continue
             types = _union(*(None if s is None else ast_types(s, env) for s in sources)) if sources else None
             if types is not None and types == frozenset():
