@@ -177,7 +177,11 @@ def timeout(seconds: int):
 
 
 def wait(seconds=None, until=None):
-    """A ``Wait`` state in the compiled machine; natively returns at once (time is skipped)."""
+    """A ``Wait`` state in the compiled machine; natively returns at once (time is skipped).
+
+    The arguments are checked as the machine checks them: seconds a number >= 0."""
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0):
+        raise ValueError("the seconds to wait must be a number >= 0")
     return None
 
 
