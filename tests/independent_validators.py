@@ -46,6 +46,8 @@ import tempfile
 FALSE_POSITIVES = [
     ("statelint", r'Field "Assign" not allowed', "Assign is allowed in JSONPath states too"),
     ("statelint", r'\.Seconds is "\{%.*%\}" but should be an Integer', "JSONata Wait Seconds is an expression"),
+    ("statelint", r'\.Timestamp is "\{%.*%\}" but should be an RFC3339 timestamp',
+     "JSONata Wait Timestamp is an expression"),
     ("statelint", r"\.Condition is (true|false) but should be a String",
      "statelint evaluates a {% %} Condition with no variables bound and type-checks the boolean result"),
 ]
