@@ -41,7 +41,7 @@ CASES = [
     ("y = work(1, nope=2)", 1, 9, "work() got an unexpected keyword argument 'nope'"),
     ("y = work(1, a=2)", 1, 9, "work() got multiple values for argument 'a'"),
     ("y = work(*items)", 1, 14, "*args in a callee call is not supported"),
-    ("y = PSF.map(work, items)", 1, 9, "PSF.map is not supported yet"),
+    ("y = PSF.map(other, items)", 1, 9, "other() takes 0 positional arguments but 1 were given"),
     ("raise PSF.Fail(1, 'x')", 1, 20, "the error of PSF.Fail must be a string"),
     ("raise PSF.Fail('E', 2)", 1, 25, "the cause of PSF.Fail must be a string"),
     ("raise work(x)", 1, 11, "cannot raise 'work(x)': not a known exception class"),

@@ -189,7 +189,9 @@ def test_known_false_positives_still_occur(validator, regex, why):
     machines = [*GOOD.values(), {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"y": 1}, "End": True}}},
                 {"QueryLanguage": "JSONata", "StartAt": "C", "States": {
                     "C": {"Type": "Choice", "Choices": [{"Condition": "{% $not($exists($x)) %}", "Next": "D"}], "Default": "D"},
-                    "D": {"Type": "Succeed"}}}]
+                    "D": {"Type": "Succeed"}}},
+                {"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+                    "W": {"Type": "Wait", "Timestamp": "{% $states.input.t %}", "End": True}}}]
     raw = [p for m in machines for p in statelint_problems(m, raw=True)]
     assert any(re.search(regex, p) for p in raw), why
 

@@ -16,6 +16,7 @@ from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
+from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
@@ -26,7 +27,7 @@ from pysfn.compiler.scope import Scope
 
 NOT_YET = "this construct is not supported by pysfn yet"
 # PSF APIs planned for later versions: a clear message rather than a wrong translation.
-PLANNED_APIS = {"map", "promise"}
+PLANNED_APIS = {"promise"}
 
 
 def assigned_names(body: list[ast.stmt]) -> list[str]:
@@ -62,7 +63,7 @@ def assigned_names(body: list[ast.stmt]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
+class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, FanoutCompiler):
     """Compiles one function body (the entry, or a nested def run as a Parallel branch)."""
 
     def __init__(self, info: ModuleInfo, scope: Scope, fn: ast.FunctionDef, callees: set[str]):
@@ -236,6 +237,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
                                  "assign to a local variable: x = ...")
         if isinstance(node.value, ast.Call) and self.is_call_of_callee_or_api(node.value):
             return [ir.Assign(targets, self.call(node.value), self.loc(node))]
+        if len(targets) == 1 and self.is_fanout(node.value):
+            return [ir.Assign(targets, self.fanout(node.value), self.loc(node))]
         return [ir.Assign(targets, self.expr(node.value), self.loc(node))]
 
     def stmt_If(self, node: ast.If) -> list[ir.Stmt]:
@@ -452,6 +455,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
             return [ir.Return(None, self.loc(node))]
         if isinstance(value, ast.Call) and self.is_call_of_callee_or_api(value):
             return [ir.Return(self.call(value), self.loc(node))]  # the call's state ends the machine
+        if self.is_fanout(value):
+            return [ir.Return(self.fanout(value), self.loc(node))]
         return [ir.Return(self.expr(value), self.loc(node))]
 
     def error_set(self, handler: ast.ExceptHandler) -> ir.ErrorSet:
@@ -496,6 +501,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler):
             return self.parallel(node)
         if api == "with_retry_spec":
             return self.with_retry_spec(node)
+        if api == "map":
+            return self.map_call(node)
         if api in PLANNED_APIS:
             raise self.rep.error(node, f"PSF.{api} is not supported yet", "call a callee instead for now")
         if api is not None:

@@ -173,7 +173,7 @@ class ParallelCall:
     loc: Loc
 
 
-Call = Union[CalleeCall, ParallelCall]
+Call = Union[CalleeCall, ParallelCall, "MapCall"]
 
 
 # --------------------------------------------------------------------------- statements
@@ -377,3 +377,20 @@ class Workflow:
     body: tuple[Stmt, ...]
     loc: Loc
     callees: set[str] = field(default_factory=set)
+
+
+# --------------------------------------------------------------------------- fan-out (compiler/fanout.py)
+
+@dataclass(frozen=True)
+class MapCall:
+    """``[call for item in items if conditions]`` / ``PSF.map``: an inline Map state.
+
+    ``call`` reads the item as the variable ``item`` (assigned first in each iteration);
+    ``items`` is walked like a ``for`` loop's iterable (kind "values" or "range").
+    """
+    call: CalleeCall
+    item: str
+    items: Iteration
+    conditions: tuple[Expr, ...]
+    max_concurrency: int
+    loc: Loc

@@ -190,6 +190,8 @@ class Lowerer:
         return cont
 
     def stmt_Assign(self, m, stmt: ir.Assign, cont, catchers) -> Thunk:
+        if isinstance(stmt.value, ir.MapCall):
+            return self.map(m, stmt.value, {stmt.targets[0]: wrap("$states.result")}, cont, catchers)
         if isinstance(stmt.value, ir.CalleeCall):
             assign = {stmt.targets[0]: wrap("$states.result.Payload")}
             return self.task(m, stmt.value, assign, cont, catchers)
@@ -221,6 +223,8 @@ class Lowerer:
             "Type": "Wait", "Comment": self.comment(stmt.loc), **field, "Next": cont()})
 
     def stmt_Effect(self, m, stmt: ir.Effect, cont, catchers) -> Thunk:
+        if isinstance(stmt.value, ir.MapCall):
+            return self.map(m, stmt.value, {}, cont, catchers)
         if isinstance(stmt.value, ir.CalleeCall):
             return self.task(m, stmt.value, {}, cont, catchers)
         return self.parallel(m, stmt.value, {}, cont, catchers)
@@ -390,6 +394,8 @@ class Lowerer:
             return self.task(m, stmt.value, {}, None, catchers)
         if isinstance(stmt.value, ir.ParallelCall):
             return self.parallel(m, stmt.value, {}, None, catchers)
+        if isinstance(stmt.value, ir.MapCall):
+            return self.map(m, stmt.value, {}, None, catchers)
         output = template(stmt.value) if stmt.value is not None else wrap("null")
         return self.state(m, f"Return_L{stmt.loc.line}", lambda name: {
             "Type": "Succeed", "Comment": self.comment(stmt.loc), "Output": output})
@@ -428,6 +434,12 @@ class Lowerer:
             _continue(state, cont, "$states.result")
             return state
         return self.state(m, f"Parallel_L{call.loc.line}", build)
+
+
+    def map(self, m, call: ir.MapCall, assign: dict, cont, catchers) -> Thunk:
+        from pysfn.compiler.fanout_lower import map_state
+        return self.state(m, f"Map_{call.call.callee.replace('.', '_')}_L{call.loc.line}",
+                          lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
 
 
 def _continue(state: dict, cont: Thunk | None, result: str) -> None:

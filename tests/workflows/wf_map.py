@@ -1,0 +1,37 @@
+"""Fan-out: PSF.map and [callee(x) for x in items] as inline Map states."""
+import pysfn as PSF
+
+
+def square(x):
+    return x * x
+
+
+def checked(x):
+    if x < 0:
+        raise ValueError(f"negative item {x}")
+    return {"item": x, "double": x * 2}
+
+
+def total(values):
+    return sum(values)
+
+
+@PSF.main
+def fan(items, n=3, offset=0):
+    squares = PSF.map(square, items, max_concurrency=2)
+    ranged = [square(i) for i in range(n)]
+    positives = [checked(v) for v in items if v > offset]
+    empty = [square(i) for i in range(0)]
+    try:
+        every = [checked(v) for v in items]
+        status = "ok"
+    except ValueError as err:
+        every = []
+        status = str(err)
+    added = total(squares)
+    return {"squares": squares, "ranged": ranged, "positives": positives, "empty": empty,
+            "every": every, "status": status, "sum": added}
+
+
+# A failing item comes last: the same Lambda calls are made however many iterations run at once.
+CASES = [{"items": [1, 2, 3]}, {"items": [], "n": 0}, {"items": [4, 5, -1], "n": 2, "offset": 1}]
