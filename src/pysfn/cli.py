@@ -251,6 +251,15 @@ def graph_command(source, entry, fmt, input_text, output):
         _fail(f"error: cannot write {output}: {e.strerror or e}")
 
 
+def _register_aws_commands() -> None:
+    from pysfn.deploy.commands import COMMANDS
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_register_aws_commands()
+
+
 def main():
     cli(prog_name="pysfn")
 

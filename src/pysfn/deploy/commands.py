@@ -1,0 +1,102 @@
+"""The ``pysfn deploy``, ``invoke`` and ``history`` commands (registered on the click group in cli.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from pysfn.deploy.aws import AwsError
+
+EXIT_USER_ERROR = 1
+EXIT_EXECUTION_FAILED = 3
+
+_aws_options = [
+    click.option("--region", metavar="REGION", help="AWS region (default: the configured one)."),
+    click.option("--endpoint-url", metavar="URL", help="Another endpoint: moto_server, LocalStack."),
+]
+
+
+def aws_options(fn):
+    for option in reversed(_aws_options):
+        fn = option(fn)
+    return fn
+
+
+def _fail(message: str, code: int = EXIT_USER_ERROR):
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.command("deploy")
+@click.argument("source", type=click.Path(dir_okay=True))
+@click.option("--name", required=True, metavar="NAME", help="State machine name; the Lambda is NAME-dispatcher.")
+@aws_options
+@click.option("--role-arn", metavar="ARN", help="The state machine's role (default: create NAME-pysfn-machine).")
+@click.option("--lambda-role-arn", metavar="ARN", help="The Lambda's role (default: create NAME-pysfn-lambda).")
+@click.option("--express", is_flag=True, help="An Express state machine (default: Standard).")
+@click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
+def deploy_command(source, name, region, endpoint_url, role_arn, lambda_role_arn, express, entry):
+    """Deploy SOURCE: its dispatcher Lambda, least-privilege roles and the state machine.
+
+    Deploying the same NAME again updates everything in place.
+    """
+    from pysfn.compiler import CompileError
+    from pysfn.deploy.deployer import deploy
+    from pysfn.packaging import PackagingError
+    try:
+        result = deploy(source, name, region=region, endpoint_url=endpoint_url, role_arn=role_arn,
+                        lambda_role_arn=lambda_role_arn, express=express, entry=entry,
+                        echo=lambda line: click.echo(line, err=True))
+    except CompileError as e:
+        _fail(e.render())
+    except (AwsError, PackagingError) as e:
+        _fail(f"error: {e}")
+    click.echo(result.state_machine_arn)
+
+
+@click.command("invoke")
+@click.argument("name")
+@click.option("--input", "input_text", default="{}", metavar="JSON", help="The execution input (default {}).")
+@click.option("--no-wait", is_flag=True, help="Start the execution and print its ARN.")
+@aws_options
+def invoke_command(name, input_text, no_wait, region, endpoint_url):
+    """Start an execution of the deployed state machine NAME and print its output.
+
+    Exit status: 0 succeeded, 3 the execution failed (its error and cause are printed).
+    """
+    from pysfn.deploy.executions import invoke
+    try:
+        inp = json.loads(input_text)
+    except json.JSONDecodeError as e:
+        _fail(f"error: --input is not JSON: {e}")
+    try:
+        outcome = invoke(name, inp, wait=not no_wait, region=region, endpoint_url=endpoint_url,
+                         progress=lambda dot: click.echo(dot, err=True, nl=False))
+    except AwsError as e:
+        _fail(f"error: {e}")
+    if no_wait:
+        click.echo(outcome.execution_arn)
+        return
+    click.echo("", err=True)
+    if outcome.status != "SUCCEEDED":
+        _fail(f"execution {outcome.status.lower()}: {outcome.error}: {outcome.cause}", EXIT_EXECUTION_FAILED)
+    click.echo(json.dumps(outcome.output, ensure_ascii=False))
+
+
+@click.command("history")
+@click.argument("name_or_arn")
+@aws_options
+def history_command(name_or_arn, region, endpoint_url):
+    """The path of an execution: an execution ARN, or NAME (its latest execution)."""
+    from pysfn.deploy.executions import history
+    try:
+        path = history(name_or_arn, region=region, endpoint_url=endpoint_url)
+    except AwsError as e:
+        _fail(f"error: {e}")
+    for step in path:  # one line per state entered: type, a tab, the state name
+        click.echo(f"{step['type']}\t{step['state'] or step['event']}")
+
+
+COMMANDS = [deploy_command, invoke_command, history_command]

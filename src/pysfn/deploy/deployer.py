@@ -1,0 +1,207 @@
+"""``pysfn deploy``: source -> the dispatcher Lambda, two roles and the state machine, in place.
+
+Everything is named after ``--name`` (``NAME-dispatcher``, ``NAME-pysfn-lambda``,
+``NAME-pysfn-machine``, the state machine ``NAME``), so deploying again finds and updates
+what the first deploy created and nothing is duplicated. Least privilege:
+
+* the Lambda's role may only write its own log group (``/aws/lambda/NAME-dispatcher``);
+* the state machine's role may only invoke that one function (and its versions).
+
+Roles given with ``--role-arn`` / ``--lambda-role-arn`` are used as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from pysfn.deploy.aws import Aws, AwsError, explain
+
+RUNTIME = "python3.12"
+HANDLER = "handler.dispatch"
+LAMBDA_TIMEOUT = 60   # seconds per callee call; the state machine retries Lambda service errors
+
+
+@dataclass
+class Deployment:
+    function_arn: str
+    state_machine_arn: str
+    created: list[str]
+    updated: list[str]
+
+
+def _trust(service: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
+
+
+def lambda_policy(region: str, account: str, function: str) -> dict:
+    group = f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{function}"
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": group + ":*"},
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": group + ":log-stream:*"},
+    ]}
+
+
+def machine_policy(function_arn: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [function_arn, function_arn + ":*"]}]}
+
+
+class _Deployer:
+    def __init__(self, aws: Aws, name: str, echo: Callable[[str], None]):
+        self.aws, self.name, self.echo = aws, name, echo
+        self.created: list[str] = []
+        self.updated: list[str] = []
+
+    def call(self, doing: str, fn, **kwargs):
+        try:
+            return fn(**kwargs)
+        except Exception as e:  # noqa: BLE001 -- boto3 raises many classes; each becomes one line
+            raise explain(e, doing) from None
+
+    def account(self) -> str:
+        return self.call("reading the account id", self.aws.client("sts").get_caller_identity)["Account"]
+
+    def role(self, role_name: str, service: str, policy: dict) -> str:
+        iam = self.aws.client("iam")
+        from botocore.exceptions import ClientError
+        try:
+            arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
+            self.echo(f"  role {role_name}: exists, policy updated")
+            self.updated.append(role_name)
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") != "NoSuchEntity":
+                raise explain(e, f"reading the role {role_name}") from None
+            arn = self.call(f"creating the role {role_name}", iam.create_role, RoleName=role_name,
+                            AssumeRolePolicyDocument=_trust(service),
+                            Description=f"pysfn: {self.name}, least privilege")["Role"]["Arn"]
+            self.echo(f"  role {role_name}: created")
+            self.created.append(role_name)
+        except Exception as e:  # noqa: BLE001
+            raise explain(e, f"reading the role {role_name}") from None
+        self.call(f"writing the policy of {role_name}", iam.put_role_policy, RoleName=role_name,
+                  PolicyName="pysfn", PolicyDocument=json.dumps(policy))
+        return arn
+
+    def function(self, function: str, zip_bytes: bytes, role_arn: str) -> str:
+        lam = self.aws.client("lambda")
+        from botocore.exceptions import ClientError
+        try:
+            lam.get_function(FunctionName=function)
+            exists = True
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                raise explain(e, f"reading the function {function}") from None
+            exists = False
+        except Exception as e:  # noqa: BLE001
+            raise explain(e, f"reading the function {function}") from None
+        if exists:
+            arn = self.call(f"updating the code of {function}", lam.update_function_code,
+                            FunctionName=function, ZipFile=zip_bytes)["FunctionArn"]
+            self._wait_updated(function)
+            self.call(f"updating the configuration of {function}", lam.update_function_configuration,
+                      FunctionName=function, Role=role_arn, Handler=HANDLER, Runtime=RUNTIME, Timeout=LAMBDA_TIMEOUT)
+            self._wait_updated(function)
+            self.echo(f"  function {function}: code and configuration updated")
+            self.updated.append(function)
+            return arn
+        for attempt in range(10):  # a new role takes a few seconds to be usable by Lambda
+            try:
+                arn = lam.create_function(FunctionName=function, Runtime=RUNTIME, Handler=HANDLER, Role=role_arn,
+                                          Code={"ZipFile": zip_bytes}, Timeout=LAMBDA_TIMEOUT,
+                                          Description=f"pysfn dispatcher of {self.name}")["FunctionArn"]
+                break
+            except ClientError as e:
+                if e.response.get("Error", {}).get("Code") == "InvalidParameterValueException" \
+                        and "role" in str(e).lower() and attempt < 9:
+                    time.sleep(3)
+                    continue
+                raise explain(e, f"creating the function {function}") from None
+            except Exception as e:  # noqa: BLE001
+                raise explain(e, f"creating the function {function}") from None
+        self._wait_updated(function)
+        self.echo(f"  function {function}: created ({RUNTIME}, {HANDLER})")
+        self.created.append(function)
+        return arn
+
+    def _wait_updated(self, function: str) -> None:
+        """Until the function is Active and no update is in progress (the next call would fail)."""
+        lam = self.aws.client("lambda")
+        for _ in range(120):
+            config = self.call(f"reading the function {function}", lam.get_function_configuration,
+                               FunctionName=function)
+            if config.get("State", "Active") != "Pending" and config.get("LastUpdateStatus", "Successful") != "InProgress":
+                if config.get("State") == "Failed" or config.get("LastUpdateStatus") == "Failed":
+                    raise AwsError(f"the function {function} failed to deploy: "
+                                   f"{config.get('StateReason') or config.get('LastUpdateStatusReason')}")
+                return
+            time.sleep(1)
+        raise AwsError(f"the function {function} is still being updated after 2 minutes")
+
+    def state_machine(self, definition: dict, role_arn: str, express: bool) -> str:
+        sfn = self.aws.client("stepfunctions")
+        kind = "EXPRESS" if express else "STANDARD"
+        existing = find_state_machine(self.aws, self.name)
+        text = json.dumps(definition)
+        if existing is not None:
+            described = self.call(f"reading the state machine {self.name}", sfn.describe_state_machine,
+                                  stateMachineArn=existing)
+            if described.get("type", "STANDARD") != kind:
+                raise AwsError(f"the state machine {self.name} exists as {described.get('type')}; it cannot become "
+                               f"{kind}: delete it first, or deploy under another --name")
+            self.call(f"updating the state machine {self.name}", sfn.update_state_machine, stateMachineArn=existing,
+                      definition=text, roleArn=role_arn)
+            self.echo(f"  state machine {self.name}: definition updated ({kind})")
+            self.updated.append(self.name)
+            return existing
+        arn = self.call(f"creating the state machine {self.name}", sfn.create_state_machine, name=self.name,
+                        definition=text, roleArn=role_arn, type=kind)["stateMachineArn"]
+        self.echo(f"  state machine {self.name}: created ({kind})")
+        self.created.append(self.name)
+        return arn
+
+
+def find_state_machine(aws: Aws, name: str) -> str | None:
+    """The ARN of the state machine called ``name``, or None."""
+    sfn = aws.client("stepfunctions")
+    try:
+        for page in sfn.get_paginator("list_state_machines").paginate():
+            for machine in page["stateMachines"]:
+                if machine["name"] == name:
+                    return machine["stateMachineArn"]
+    except Exception as e:  # noqa: BLE001
+        raise explain(e, "listing the state machines") from None
+    return None
+
+
+def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | None = None,
+           role_arn: str | None = None, lambda_role_arn: str | None = None, express: bool = False,
+           entry: str | None = None, echo: Callable[[str], None] = lambda line: None) -> Deployment:
+    """Compile and package ``source``, then create or update its Lambda, roles and state machine."""
+    from pysfn.compiler import compile_file
+    from pysfn.packaging import build_zip_bytes
+    if not name or len(name) > 64 or not all(c.isalnum() or c in "-_" for c in name):
+        raise AwsError(f"--name {name!r}: use 1 to 64 letters, digits, '-' or '_'")
+    aws = Aws(region, endpoint_url)
+    d = _Deployer(aws, name, echo)
+    function = f"{name}-dispatcher"
+    compiled = compile_file(source, entry=entry)
+    zip_bytes = build_zip_bytes(compiled.source_path, compiled.callees, compiled.local_modules,
+                                compiled.extracted_source)
+    echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {len(compiled.callees)} callee(s); "
+         f"package {len(zip_bytes):,} bytes")
+    region_name = aws.session.region_name
+    account = d.account() if lambda_role_arn is None or role_arn is None else None
+    if lambda_role_arn is None:
+        lambda_role_arn = d.role(f"{name}-pysfn-lambda", "lambda.amazonaws.com",
+                                 lambda_policy(region_name, account, function))
+    function_arn = d.function(function, zip_bytes, lambda_role_arn)
+    if role_arn is None:
+        role_arn = d.role(f"{name}-pysfn-machine", "states.amazonaws.com", machine_policy(function_arn))
+    definition = compile_file(source, lambda_arn=function_arn, entry=entry).definition
+    machine_arn = d.state_machine(definition, role_arn, express)
+    echo(f"deployed {name}: {machine_arn}")
+    return Deployment(function_arn, machine_arn, d.created, d.updated)
