@@ -99,4 +99,35 @@ def history_command(name_or_arn, region, endpoint_url):
         click.echo(f"{step['type']}\t{step['state'] or step['event']}")
 
 
-COMMANDS = [deploy_command, invoke_command, history_command]
+@click.command("template")
+@click.argument("source", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["cloudformation", "sam"]), default="cloudformation",
+              show_default=True, help="CloudFormation (code from S3) or SAM (CodeUri: dispatcher.zip).")
+@click.option("--express", is_flag=True, help="An Express state machine (default: Standard).")
+@click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
+@click.option("-o", "--output", metavar="FILE", help="Write the template to FILE instead of stdout.")
+def template_command(source, fmt, express, entry, output):
+    """A CloudFormation or SAM template for SOURCE: the Lambda, the roles and the state machine.
+
+    The Lambda's code is the zip of `pysfn package SOURCE dispatcher.zip` (SAM uploads it;
+    with CloudFormation, upload it to S3 and pass CodeBucket/CodeKey).
+    """
+    from pathlib import Path
+
+    from pysfn.compiler import CompileError, compile_file
+    from pysfn.deploy.template import template_text
+    try:
+        compiled = compile_file(source, entry=entry)
+    except CompileError as e:
+        _fail(e.render())
+    text = template_text(compiled, fmt, express)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as e:
+        _fail(f"error: cannot write {output}: {e.strerror or e}")
+
+
+COMMANDS = [deploy_command, invoke_command, history_command, template_command]
