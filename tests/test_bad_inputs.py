@@ -54,7 +54,7 @@ TABLE = [
      "failint.py:5:20: error: the error of PSF.Fail must be a string"),
     ("branch with arguments", ["compile", "branchargs.py"], 1,
      "branchargs.py:5:5: error: parallel branch 'b' must take no arguments"),
-    ("map of a non-callee", ["compile", "mapbuiltin.py"], 1, "mapbuiltin.py:5:12: error: PSF.map is not supported yet"),
+    ("map of a non-callee", ["compile", "mapbuiltin.py"], 1, "mapbuiltin.py:5:20: error: 'len' is not a callee of this workflow"),
     ("literal over 256 KiB", ["compile", "huge.py"], 1,
      "huge.py:5:12: error: this literal is 300,002 bytes as JSON; a Step Functions value is at most 262,144 "
      "bytes (256 KiB)"),
