@@ -85,3 +85,12 @@ def test_poll_job_example_agrees(compiled_workflow, inp):
     path = EXAMPLES / "poll_job.py"
     native = run_native(import_workflow(path), "run_job", inp)
     assert comparable(compiled_workflow(path).run(inp)) == comparable(native)
+
+
+@pytest.mark.parametrize("inp", [{"n": 4}, {"n": 0}, {"n": 12, "gentle": True}, {"n": -1}, {"n": 1.5}],
+                         ids=range(5))
+def test_sum_squares_example_agrees(compiled_workflow, inp):
+    """The fan-out/fan-in example (a Map over a callee, then one call): natively and in the oracle."""
+    path = EXAMPLES / "sum_squares.py"
+    native = run_native(import_workflow(path), "sum_of_squares", inp)
+    assert comparable(compiled_workflow(path).run(inp)) == comparable(native)
