@@ -18,6 +18,7 @@ from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.promises import USAGE, PromiseCompiler
 from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
@@ -27,7 +28,7 @@ from pysfn.compiler.scope import Scope
 
 NOT_YET = "this construct is not supported by pysfn yet"
 # PSF APIs planned for later versions: a clear message rather than a wrong translation.
-PLANNED_APIS = {"promise"}
+PLANNED_APIS: set[str] = set()
 
 
 def assigned_names(body: list[ast.stmt]) -> list[str]:
@@ -63,7 +64,7 @@ def assigned_names(body: list[ast.stmt]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, FanoutCompiler):
+class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, FanoutCompiler, PromiseCompiler):
     """Compiles one function body (the entry, or a nested def run as a Parallel branch)."""
 
     def __init__(self, info: ModuleInfo, scope: Scope, fn: ast.FunctionDef, callees: set[str]):
@@ -176,6 +177,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             return self.method_change(node.value, None)
         if isinstance(node.value, ast.Call) and self.is_wait(node.value):
             return [self.wait(node.value)]
+        if self.is_promise(node.value):
+            return self.promise_chain(node.value)[0]
         if not isinstance(node.value, ast.Call):
             self.check_extractable(node.value)  # yield/await: say what is wrong with them
             raise self.rep.error(node, "this expression statement has no effect",
@@ -211,6 +214,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             return self.assign_to_subscript(target, value)
         if isinstance(target, ast.Name) and isinstance(value, ast.Call) and self.changing_call(value):
             return self.method_change(value, self.scope.lookup(target.id))
+        if isinstance(target, ast.Name) and self.is_promise(value):
+            stmts, result = self.promise_chain(value)
+            return stmts + [ir.Rebind(((self.scope.lookup(target.id), ir.Var(result, self.loc(value))),),
+                                      self.loc(node))]
         if isinstance(target, ast.Name):
             targets = (self.scope.lookup(target.id),)
         elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
@@ -453,6 +460,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         value = node.value
         if value is None:
             return [ir.Return(None, self.loc(node))]
+        if self.is_promise(value):
+            stmts, result = self.promise_chain(value)
+            return stmts + [ir.Return(ir.Var(result, self.loc(value)), self.loc(node))]
         if isinstance(value, ast.Call) and self.is_call_of_callee_or_api(value):
             return [ir.Return(self.call(value), self.loc(node))]  # the call's state ends the machine
         if self.is_fanout(value):
@@ -503,6 +513,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             return self.with_retry_spec(node)
         if api == "map":
             return self.map_call(node)
+        if api == "promise":
+            raise self.rep.error(node, "a promise chain must end with .result()", "value = " + USAGE)
         if api in PLANNED_APIS:
             raise self.rep.error(node, f"PSF.{api} is not supported yet", "call a callee instead for now")
         if api is not None:
@@ -547,6 +559,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                                   "use a loop, or move the repeated work into a callee")
         root = node.func
         while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            if isinstance(root, ast.Call) and self.info.psf_attr(root.func) == "promise":
+                return self.rep.error(node, "a promise chain must end with .result()", "value = " + USAGE)
             root = root.func if isinstance(root, ast.Call) else root.value
         if not isinstance(root, ast.Name) or self.scope.lookup(root.id) is not None \
                 or hasattr(builtins, root.id) or root.id in module_level_names(self.info.tree):
