@@ -62,6 +62,8 @@ CASES = [
     ("y = []\nz = {'k': y}\ny.append(1)", 2, 15, "'y' is stored here as it is, and it is changed in place"),
     ("a = b = []\na.append(1)", 1, 5, "'a' is bound to the same object as the other targets"),
     ("del x", 1, 9, "only items can be deleted"),
+    ("def b():\n    items.append(1)\n    return 1\ny = PSF.parallel(b)", 2, 9,
+     "a parallel branch cannot change 'items' of the enclosing function"),
     ("y = PSF.promise(work, x).then(other)", 1, 9, "a promise chain must end with .result()"),
     ("y = PSF.promise(work, x).then(len).result()", 1, 35, "'len' is not a callee of this workflow"),
     ("y = PSF.promise(work, x).catch(Nope, other).result()", 1, 36, "'Nope' is not an exception class"),

@@ -39,6 +39,10 @@ class ChangeCompiler:
         if not isinstance(node, ast.Name) or self.scope.lookup(node.id) is None:
             raise self.rep.error(target, f"'{ast.unparse(target)}' is not a local variable of the workflow",
                                  "only local variables (and items inside them) can be changed here")
+        if node.id not in self.scope.vars:  # a Parallel branch reading its enclosing function's variable
+            raise self.rep.error(target, f"a parallel branch cannot change '{node.id}' of the enclosing function "
+                                 "(Step Functions branches cannot assign outer variables)",
+                                 f"return the new value from the branch: {node.id} = PSF.parallel(...)[i]")
         if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice):
             raise self.rep.error(target, "assignment to a slice is not supported",
                                  "build the new list: xs = xs[:i] + new + xs[j:]")
