@@ -45,7 +45,7 @@ CASES = [
     ("y = PSF.map(work)", 1, 9, "PSF.map takes a callee and the items to call it with"),
     ("y = PSF.map(nothing, items)", 1, 17, "'nothing' is not a callee of this workflow"),
     ("y = PSF.map(work, items, max_concurrency=x)", 1, 46, "max_concurrency must be a constant integer"),
-    ("y = PSF.map(work, items, mode='distributed')", 1, 35, "only mode='inline' is supported yet"),
+    ("y = PSF.map(work, items, mode='remote')", 1, 35, "mode is 'inline' or 'distributed'"),
     ("y = PSF.map(work, items, size=2)", 1, 35, "PSF.map got an unexpected keyword argument 'size'"),
     ("y = PSF.map(work, work(x))", 1, 23, "these items cannot feed a Map state"),
     ("raise PSF.Fail(1, 'x')", 1, 20, "the error of PSF.Fail must be a string"),
@@ -78,7 +78,6 @@ CASES = [
     ("def b(z):\n    return z\ny = PSF.parallel(b)", 1, 5, "parallel branch 'b' must take no arguments"),
     ("def b():\n    return x\ny = b()", 3, 9, "'b' is a nested function: it can only run as a branch"),
     ("a, b = 1, 2, 3", 1, 5, "too many values to unpack (expected 2, got 3)"),
-    ("y = items[1:2]", 1, 9, "slices are not supported yet"),
     ("y = {1: x}", 1, 10, "dict keys must be string literals"),
     ("y = x is items", 1, 9, "'is' is only supported as 'is None'"),
     ("try:\n    work(x)\nexcept Oops as e:\n    work(e)", 4, 14, "the exception 'e' can only be used as str(e)"),
@@ -233,3 +232,13 @@ def test_callee_decorators_are_checked(decorators, line, message):
         compile_source(source, "wf.py")
     (diag,) = info.value.diagnostics
     assert message in diag.message and diag.loc.line >= line and diag.hint
+
+
+def test_a_distributed_map_inside_try_warns_about_the_error_name():
+    result = compile_source(body("try:\n    y = PSF.map(work, items, mode='distributed')\nexcept Oops:\n    y = []"),
+                            "wf.py")
+    (warning,) = result.warnings
+    assert "States.ExceedToleratedFailureThreshold" in warning.message
+    states = result.definition["States"]
+    (m,) = [s for s in states.values() if s["Type"] == "Map"]
+    assert m["ItemProcessor"]["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}

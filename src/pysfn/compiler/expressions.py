@@ -63,7 +63,7 @@ class ExpressionCompiler:
             return self.name(node)
         if isinstance(node, ast.Subscript):
             if isinstance(node.slice, ast.Slice):
-                raise self.rep.error(node, "slices are not supported yet", "slice inside a callee")
+                raise NotLowerable(node, "slices are not lowered to JSONata yet")
             self.warn_if_subscript_error_is_caught(node)
             return ir.Subscript(self.expr(node.value), self.expr(node.slice), loc)
         if isinstance(node, (ast.List, ast.Tuple)):

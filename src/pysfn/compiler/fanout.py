@@ -16,6 +16,23 @@ from pysfn.compiler import ir
 class FanoutCompiler:
     """Methods mixed into FunctionCompiler; they use its scope, rep, expr and callee_call."""
 
+    def hoist_fanouts(self, expr: ast.expr) -> tuple[list[ir.Stmt], ast.expr]:
+        """``f(x) for x in xs`` inside a larger expression: its Map runs first, into a hidden
+        variable the expression then reads (not inside another comprehension, whose variables
+        it might read)."""
+        from pysfn.compiler.extraction import _replace
+        todo = [expr]
+        while todo:
+            node = todo.pop()
+            if node is not expr and isinstance(node, ast.ListComp) and self.is_fanout(node):
+                hidden, name = self.hidden_name("mapped", node)
+                first = [ir.Assign((hidden,), self.fanout(node), self.loc(node))]
+                more, rest = self.hoist_fanouts(_replace(expr, node, name))
+                return first + more, rest
+            if not isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)):
+                todo.extend(ast.iter_child_nodes(node))
+        return [], expr
+
     def is_fanout(self, node: ast.expr) -> bool:
         """``[callee(...) for x in items]`` (one generator, a name target, a callee element)."""
         return (isinstance(node, ast.ListComp) and len(node.generators) == 1
@@ -32,7 +49,7 @@ class FanoutCompiler:
         if len(node.args) != 2:
             raise self.rep.error(node, "PSF.map takes a callee and the items to call it with", usage)
         fn, items = node.args
-        concurrency = 0
+        concurrency, mode = 0, "INLINE"
         for k in node.keywords:
             if k.arg == "max_concurrency":
                 value = k.value.value if isinstance(k.value, ast.Constant) else None
@@ -41,9 +58,10 @@ class FanoutCompiler:
                                          "0 means no limit; Step Functions needs it in the definition")
                 concurrency = value
             elif k.arg == "mode":
-                if not (isinstance(k.value, ast.Constant) and k.value.value == "inline"):
-                    raise self.rep.error(k.value, "only mode='inline' is supported yet",
-                                         "leave mode out: the Map runs its iterations inline")
+                if not (isinstance(k.value, ast.Constant) and k.value.value in ("inline", "distributed")):
+                    raise self.rep.error(k.value, "mode is 'inline' or 'distributed'",
+                                         "mode='distributed' runs each item as a child execution")
+                mode = k.value.value.upper()
             else:
                 raise self.rep.error(k.value if k.arg else node, f"PSF.map got an unexpected keyword "
                                      f"argument '{k.arg}'", usage)
@@ -53,10 +71,14 @@ class FanoutCompiler:
                                  "(or of a local module it imports) once per item")
         item = ast.copy_location(ast.Name("_pysfn_item", ast.Load()), node)
         element = ast.copy_location(ast.Call(func=fn, args=[item], keywords=[]), node)
-        return self.map_of(node, element, item.id, items, [], concurrency)
+        if mode == "DISTRIBUTED" and self.enclosing_handlers:
+            self.rep.warn(node, "a failing item fails a distributed Map with States.ExceedToleratedFailureThreshold, "
+                          "not with the item's own error: the enclosing 'except' sees that name",
+                          "catch Exception around it, or use the inline mode to keep the item's error")
+        return self.map_of(node, element, item.id, items, [], concurrency, mode)
 
     def map_of(self, node, element: ast.Call, name: str, items: ast.expr, ifs: list[ast.expr],
-               concurrency: int) -> ir.MapCall:
+               concurrency: int, mode: str = "INLINE") -> ir.MapCall:
         before: list[ir.Stmt] = []
         iteration = self.iteration(items, before)
         if before or iteration.kind not in ("values", "range"):
@@ -73,4 +95,4 @@ class FanoutCompiler:
                 del self.scope.vars[name]
             else:
                 self.scope.vars[name] = saved
-        return ir.MapCall(call, var, iteration, conditions, concurrency, self.loc(node))
+        return ir.MapCall(call, var, iteration, conditions, concurrency, self.loc(node), mode)

@@ -41,8 +41,11 @@ def map_state(lowerer, m, call: ir.MapCall, assign: dict, cont, catchers, machin
         "Next": task()})
     with lowerer.frames_set(()):  # an iteration is a function of its own: no loop exits cross it
         start = bind()
+    config = {"Mode": call.mode}
+    if call.mode == "DISTRIBUTED":  # each item a child execution (Standard: the same semantics)
+        config["ExecutionType"] = "STANDARD"
     state = {"Type": "Map", "Comment": lowerer.comment(call.loc), "Items": wrap(items_expression(call)),
-             "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": start, "States": sub.states}}
+             "ItemProcessor": {"ProcessorConfig": config, "StartAt": start, "States": sub.states}}
     if call.max_concurrency:
         state["MaxConcurrency"] = call.max_concurrency
     if assign:

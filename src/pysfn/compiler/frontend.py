@@ -246,6 +246,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             return [ir.Assign(targets, self.call(node.value), self.loc(node))]
         if len(targets) == 1 and self.is_fanout(node.value):
             return [ir.Assign(targets, self.fanout(node.value), self.loc(node))]
+        before, rewritten = self.hoist_fanouts(node.value)
+        if before:  # the rest of the statement reads the Map's result (and may itself be extracted)
+            return before + self.stmt(ast.copy_location(ast.Assign([target], rewritten), node))
         return [ir.Assign(targets, self.expr(node.value), self.loc(node))]
 
     def stmt_If(self, node: ast.If) -> list[ir.Stmt]:
@@ -378,9 +381,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
 
     def iteration(self, node: ast.expr, before: list[ir.Stmt]) -> ir.Iteration:
         """What a ``for`` walks; a callee's result is stored first (``before``) and walked."""
-        if isinstance(node, ast.Call) and self.is_call_of_callee_or_api(node):
+        if isinstance(node, ast.Call) and self.is_call_of_callee_or_api(node) or self.is_fanout(node):
             hidden = self.scope.hidden("iterable")
-            before.append(ir.Assign((hidden,), self.call(node), self.loc(node)))
+            value = self.fanout(node) if self.is_fanout(node) else self.call(node)
+            before.append(ir.Assign((hidden,), value, self.loc(node)))
             return ir.Iteration("values", (ir.Var(hidden, self.loc(node)),))
         builtin = self.builtin_name(node.func) if isinstance(node, ast.Call) else None
         if builtin == "range" and not node.keywords and 1 <= len(node.args) <= 3:
@@ -467,6 +471,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             return [ir.Return(self.call(value), self.loc(node))]  # the call's state ends the machine
         if self.is_fanout(value):
             return [ir.Return(self.fanout(value), self.loc(node))]
+        before, rewritten = self.hoist_fanouts(value)
+        if before:  # the rest of the statement reads the Map's result (and may itself be extracted)
+            return before + self.stmt(ast.copy_location(ast.Return(rewritten), node))
         return [ir.Return(self.expr(value), self.loc(node))]
 
     def error_set(self, handler: ast.ExceptHandler) -> ir.ErrorSet:

@@ -394,3 +394,4 @@ class MapCall:
     conditions: tuple[Expr, ...]
     max_concurrency: int
     loc: Loc
+    mode: str = "INLINE"  # or DISTRIBUTED: child executions, which see no outer variable
