@@ -501,3 +501,14 @@ def test_a_broken_invoke_is_a_bug_not_an_error():
 def test_invalid_definitions(definition):
     with pytest.raises(InvalidDefinition):
         run_definition(definition, {})
+
+
+def test_nulls_inside_lists_are_values_not_undefined():
+    """jsonata-python reads a plain None inside a list as undefined: variables bind JSONata null."""
+    machine = {"QueryLanguage": "JSONata", "StartAt": "Pick", "States": {
+        "Pick": {"Type": "Pass", "Assign": {"xs": [1, None, {"k": None}]}, "Next": "Read"},
+        "Read": {"Type": "Succeed", "Output": "{% [$xs[1], $xs[2].k, $count($xs)] %}"}}}
+    result = run_definition(machine, {})
+    assert result.status == "SUCCEEDED", result.cause
+    assert result.output == [None, None, 3]
+    assert result.output == oracle.execute(machine, {}, None)["output"]

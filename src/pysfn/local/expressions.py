@@ -64,6 +64,23 @@ def to_json(value: Any) -> Any:
     raise ExpressionError(f"returned an unsupported result type ({kind.__name__})")
 
 
+def to_jsonata(value: Any) -> Any:
+    """A JSON value as jsonata-python reads it: null as ``NULL_VALUE`` at any depth (a plain
+    ``None`` inside a list is *undefined* to it, so ``$xs[$i]`` would skip it)."""
+    if value is None:
+        return NULL
+    if type(value) is list:
+        return [to_jsonata(item) for item in value] if _holds_null(value) else value
+    if type(value) is dict:
+        return {key: to_jsonata(item) for key, item in value.items()} if _holds_null(value) else value
+    return value
+
+
+def _holds_null(value: Any) -> bool:
+    items = value.values() if type(value) is dict else value
+    return any(item is None or (type(item) in (list, dict) and _holds_null(item)) for item in items)
+
+
 def _argument(value: Any) -> Any:
     """An argument received by a Step Functions function: undefined stays ``None``."""
     return None if value is None else to_json(value)
@@ -173,7 +190,7 @@ class Expression:
                 value = lookup(name)
             except KeyError:
                 continue
-            bindings[name] = NULL if value is None else value
+            bindings[name] = to_jsonata(value)
         Jsonata.CURRENT.jsonata = self.program  # $now()/$millis() and higher-order functions read it
         try:
             return self.program.evaluate(None, bindings)
