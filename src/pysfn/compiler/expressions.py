@@ -14,7 +14,7 @@ import math
 
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata_ops import METHOD_ARITY
-from pysfn.compiler.types import ast_types
+from pysfn.compiler.types import INTS, ast_types
 
 ASL_TESTS = {
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
@@ -193,9 +193,12 @@ class ExpressionCompiler:
                                "machine (JavaScript's pow and bit operations on doubles differ from Python's)")
         if symbol == "%" and ast_types(node.left, self.var_types) == frozenset({"str"}):
             raise NotLowerable(node, "printf-style formatting ('...' % args) runs in Python")
-        if symbol in ("//", "%") and any("float" in (ast_types(side, self.var_types) or ())
-                                         for side in (node.left, node.right)):
-            raise NotLowerable(node, f"'{symbol}' of floats has no exact form in the state machine")
+        if symbol in ("//", "%") and not all((ast_types(side, self.var_types) or {"?"}) <= INTS
+                                             for side in (node.left, node.right)):
+            # exact in JSONata for ints only: a float operand (or one whose type is known only at
+            # run time) is computed in Python, so no value ever fails or rounds (numbers.py)
+            raise NotLowerable(node, f"'{symbol}' of values not known to be ints runs in Python (JSONata has no "
+                               "exact form for floats)", "annotate the parameter int, or convert with int()")
         if getattr(node, "pysfn_augmented", False):  # built for `x op= y` (changes.py)
             symbol += "="
         return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)
