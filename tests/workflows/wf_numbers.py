@@ -37,6 +37,17 @@ def numbers(a: int, b: int, name: str, price: float = 1.25, flag: bool = True):
     whole = got // 1 if small else got
     rest = got % 2 if small and got == whole else 0.5
     truth = "yes" if got else "no"
+    bag = [got]
+    bag.append(half)
+    counts = {"g": got}
+    counts["g"] += 1
+    match got:
+        case 2:
+            matched = "two"
+        case 0:
+            matched = "zero"
+        case _:
+            matched = "other"
     return {
         "r": f"{r}", "q": f"{q}", "r_kind": kind(r), "q_kind": kind(q),
         "got": f"{got}", "echoed": repr(echoed), "got_kind": kind(got), "echoed_kind": kind(echoed),
@@ -45,6 +56,7 @@ def numbers(a: int, b: int, name: str, price: float = 1.25, flag: bool = True):
         "truth": truth, "eq2": got == 2, "lt3": got < 3, "in": got in [2, 7], "abs": str(abs(got)),
         "round": str(round(got)) if got < 1e15 else "big", "round2": f"{round(price * 3, 2)}",
         "round_int": str(round(a, 1)), "literal": f"{5.0} {-0.0} {2**53 + 1}", "values": [r, q, got],
+        "bag": str(bag), "counts": f"{counts}", "matched": matched, "count": bag.count(2),
     }
 
 
