@@ -82,3 +82,15 @@ def test_native_contract_reads_a_json_number_for_a_float_parameter_as_a_float():
     with pytest.raises(TypeError, match="cannot hold exactly"):
         f(x=1.0, xs=[], n=2 ** 53 + 1)
     assert math.copysign(1, PSF.main(lambda x: x).__wrapped__(-0.0)) < 0
+
+
+def test_static_types_follow_the_flow():
+    """flow_types.py: str() of a local is lowered where its type at that read is known, though the
+    local holds other types elsewhere; where two paths meet, the union decides (then extracted)."""
+    source = ("import pysfn as PSF\n\n@PSF.main\ndef f(a, n: int):\n"
+              "    x = 0\n    s = str(x)\n    x = 'a'\n    t = f'{x}'\n"            # lines 5-8: lowered
+              "    if a:\n        y = 1\n    else:\n        y = 2.0\n    u = str(y)\n"  # line 13: extracted
+              "    z = n\n    for i in range(3):\n        w = str(z)\n        z = z / 2\n"  # line 16: extracted
+              "    return [s, t, u, w, str(i), str(n % 2)]\n")
+    compiled = compile_source(source, "wf.py")
+    assert sorted(e.loc.line for e in compiled.extractions) == [13, 16]

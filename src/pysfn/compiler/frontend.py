@@ -20,6 +20,7 @@ from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.promises import USAGE, PromiseCompiler
 from pysfn.compiler.signature import spec_of as signature_spec
+from pysfn.compiler.flow_types import flow_types
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
@@ -84,7 +85,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         a = fn.args
         params = a.posonlyargs + a.args + a.kwonlyargs
         checked = {p.arg: annotation_types(p.annotation) for p in params} if fn is info.entry else {}
-        self.var_types = local_types(fn, {p.arg for p in params}, checked)
+        insensitive = local_types(fn, {p.arg for p in params}, checked)
+        # the types at each read (flow_types.py); the union above where the walk does not reach
+        self.var_types = flow_types(fn, insensitive, {p.arg: checked.get(p.arg) for p in params})
         check_aliasing(fn, self.rep)
 
     def loc(self, node: ast.AST) -> Loc:

@@ -42,6 +42,8 @@ def ast_types(node: ast.expr, env: dict[str, Types | None]) -> Types | None:
     if isinstance(node, (ast.Dict, ast.DictComp)):
         return frozenset({"dict"})
     if isinstance(node, ast.Name):
+        if hasattr(env, "of"):  # flow_types.FlowTypes: the types at this very read
+            return env.of(node)
         return env.get(node.id)  # the empty set while a fixed point is computed: nothing known yet
     if isinstance(node, (ast.Compare,)):
         return frozenset({"bool"})
