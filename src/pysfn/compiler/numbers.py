@@ -102,7 +102,10 @@ HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
            f": $f and ($abs($x) > {MAX_EXACT} or $abs($y) > {MAX_EXACT}) "
            f"? $error('ValueError: pysfn: ' & $o & ' of floats beyond 2**53 runs in Python only') "
            f": ($d := $floor($x / $y); $o = '//' ? {H}box($d, {H}sgn($a) != {H}sgn($b), $f) "
-           f": {H}box($x - $y * $d, {H}sgn($b), $f)))" + "}", ("num", "isf", "sgn", "box")),
+           # the truncated remainder is exact (b * floor(a / b) may not be, near 2**53); Python's
+           # takes the sign of b
+           f": ($m := $x % $y; {H}box($m != 0 and ($m < 0) != ($y < 0) ? $m + $y : $m, {H}sgn($b), $f))))"
+           + "}", ("num", "isf", "sgn", "box")),
     # the execution output: tags decoded into JSON numbers, at any depth
     "out": (f"function($v){{$type($v) = 'object' ? ({H}tag($v) ? {H}num($v) "
             f": ($k := [$keys($v)]; $count($k) = 0 ? {{}} "
