@@ -9,6 +9,7 @@ same commands.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -217,7 +218,9 @@ def _local_workflow(compiled):
 @click.option("--definition", metavar="FILE", help="Run an ASL JSON file instead of compiling SOURCE.")
 @click.option("--stats", is_flag=True, help="Print the execution record (transitions, Lambda calls, cost).")
 @click.option("--trace", is_flag=True, help="Print the path the execution took, with source lines.")
-def run_command(source, input_text, entry, definition, stats, trace):
+@click.option("--aws-endpoint-url", metavar="URL",
+              help="Where AWS service calls go (aws.* Tasks and callees' boto3): moto_server, LocalStack.")
+def run_command(source, input_text, entry, definition, stats, trace, aws_endpoint_url):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
@@ -227,6 +230,8 @@ def run_command(source, input_text, entry, definition, stats, trace):
     """
     from pysfn.local import UnsupportedFeature, run_definition
     inp = _json_option(input_text, "--input")
+    if aws_endpoint_url:  # one endpoint for the machine's service Tasks and the callees' own boto3 calls
+        os.environ["AWS_ENDPOINT_URL"] = aws_endpoint_url
     if not (source or definition):
         _fail("error: give a SOURCE to compile, or --definition FILE")
     workflow = _local_workflow(_compile(source, None, entry)) if source else None

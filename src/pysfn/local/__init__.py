@@ -69,7 +69,8 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 
 
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
-                   execution_name: str = "local", context_overrides: dict | None = None) -> ExecutionResult:
+                   execution_name: str = "local", context_overrides: dict | None = None,
+                   aws_endpoint_url: str | None = None) -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
@@ -78,6 +79,8 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     of ``invoke`` itself (a bug in the caller, not a Lambda error). Waits and retry back-offs are
     recorded and skipped unless ``skip_waits=False``. ``context_overrides`` updates the context
     object (``{"Execution": {"Name": ...}}`` merges into ``$states.context.Execution``).
+    Service-integration Tasks (DynamoDB, SQS, ``aws-sdk:*``) are made with boto3, against
+    ``aws_endpoint_url`` when given (moto_server, LocalStack), else boto3's own default.
     """
     if isinstance(definition, str):
         definition = json.loads(definition)
@@ -93,6 +96,7 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     record.add_event("ExecutionStarted", "executionStartedEventDetails",
                      {"input": text, "roleArn": context["Execution"].get("RoleArn")})
     interpreter = Interpreter(invoke, record, context, skip_waits)
+    interpreter.aws_endpoint_url = aws_endpoint_url
     try:
         _, text = interpreter.run_machine(machine, value, text, Scope())
     except StatesError as failure:
