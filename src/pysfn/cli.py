@@ -125,15 +125,17 @@ def validate_command(definition):
 
 
 def _json_option(text: str, what: str):
+    from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
     try:
-        return json.loads(text)
+        return strict_json.loads(text)
     except ValueError as e:
         _fail(f"error: {what} is not JSON: {e}")
 
 
 def _read_definition(path: str) -> dict:
+    from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = strict_json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
         _fail(f"error: cannot read {path}: {e.strerror or e}")
     except (ValueError, UnicodeDecodeError) as e:
@@ -206,7 +208,12 @@ def run_command(source, input_text, entry, definition, stats, trace):
                    f"retries: {record.retries}  waits skipped: {len(record.waits)}  "
                    f"estimated cost: ${record.estimated_cost_usd():.6f} (Standard)", err=True)
     if result.status == "SUCCEEDED":
-        click.echo(json.dumps(result.output, ensure_ascii=False))
+        from pysfn import strict_json
+        try:
+            text = strict_json.dumps(result.output, ensure_ascii=False)
+        except ValueError as e:  # never print NaN/Infinity: no JSON reader would take it back
+            _fail(f"execution failed: pysfn.OutputNotJSON: the output is not JSON: {e}", EXIT_EXECUTION_FAILED)
+        click.echo(text)
         return
     click.echo(f"execution failed: {result.error}: {result.cause}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)

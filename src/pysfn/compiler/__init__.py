@@ -67,13 +67,9 @@ def read_source(path: Path) -> str:
 
 
 def parse(source: str, filename: str) -> ast.Module:
-    try:
-        return ast.parse(source, filename=filename)
-    except SyntaxError as e:
-        rep = Reporter(filename, source)
-        line, col = e.lineno or 1, e.offset or 1
-        raise CompileError([rep.diagnostic("error", Loc(filename, line, col),
-                                           f"syntax error: {e.msg}", "fix the Python syntax first")])
+    """The module's AST, after CPython itself compiled it (compiler/source_check.py)."""
+    from pysfn.compiler.source_check import parse_checked
+    return parse_checked(source, filename)
 
 
 def compile_source(source: str, filename: str, lambda_arn: str | None = None,
@@ -84,6 +80,7 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     from pysfn.compiler.lower import Lowerer
     from pysfn.compiler.module import analyse_module, find_entry
     from pysfn.compiler.passes import optimise
+    from pysfn.compiler.source_check import source_lines
 
     tree = parse(source, filename)
     if not tree.body:
@@ -95,7 +92,7 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     entry_fn = find_entry(info, entry)
     check_source(entry_fn, reporter)
     workflow = compile_entry(info, entry_fn)
-    definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source.splitlines(), filename).workflow(workflow)
+    definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source_lines(source), filename).workflow(workflow)
     definition = optimise(definition)
     check_definition(definition, entry_fn, reporter)
     _check(definition)
