@@ -77,9 +77,9 @@ def _check_number(node: ast.AST, rep) -> None:
         return
     value = node.value
     if isinstance(value, float) and not math.isfinite(value):
-        raise rep.error(node, f"{ast.get_source_segment(rep.source, node) or value!r} is not a finite number; "
-                        "JSON (and Step Functions) has no infinity or NaN",
-                        "use a finite bound (such as 1e308) or None")
+        raise rep.error(node, f"{value!r} is not a JSON number",
+                        "JSON numbers are finite (Step Functions has no infinity or NaN): use a finite bound "
+                        "(such as 1e308), a string or None instead")
     if isinstance(value, int) and abs(value) > MAX_EXACT_INT:
         digits = len(str(abs(value))) if abs(value) < 10 ** 4000 else "thousands of"
         raise rep.error(node, f"this integer ({digits} digits) is beyond 2**53: Step Functions numbers are "
