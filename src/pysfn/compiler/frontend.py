@@ -19,6 +19,7 @@ from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.promises import USAGE, PromiseCompiler
+from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_range
 from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
@@ -647,6 +648,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         names: set[str] = set()
         for e in error_elts:
             if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                check_error_name(self.rep, e, e.value)
                 names.add(e.value)
             elif isinstance(e, ast.Name) and self.info.exceptions.is_exception(e.id):
                 if e.id in CATCH_ALL:
@@ -666,12 +668,13 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                                                     ("backoff_rate", float, 1)]):
             try:
                 value = ast.literal_eval(e)
-            except ValueError:
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 value = None
             if not isinstance(value, (int, float)) or isinstance(value, bool) \
                     or (kind is int and not isinstance(value, int)) or value < low:
                 raise self.rep.error(e, f"{label} must be {'an integer' if kind is int else 'a number'} >= {low}",
                                      "retry specs are constants: (errors, interval, max_attempts, backoff_rate)")
+            check_range(self.rep, e, label, value) if label in RANGES else check_backoff(self.rep, e, value)
             numbers.append(value)
         return ir.Retrier(tuple(sorted(names)), *numbers)
 
