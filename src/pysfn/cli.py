@@ -34,6 +34,8 @@ def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: boo
         _fail(f"internal error: {e}", EXIT_INTERNAL_ERROR)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
+    for item in result.left_out:  # imported but not shipped (links, FIFOs, devices): say so
+        click.echo(item.render(), err=True)
     return result
 
 

@@ -37,6 +37,7 @@ class CompileResult:
     source_path: Path
     entry: str
     local_modules: list[Path] = field(default_factory=list)
+    left_out: list = field(default_factory=list)     # packaging.safe_files.LeftOut: imported, not shipped
     warnings: list[Diagnostic] = field(default_factory=list)
     extractions: list = field(default_factory=list)  # compiler.extraction.Extraction, in source order
     extracted_source: str | None = None              # the generated module they live in, if any
@@ -54,10 +55,11 @@ def read_source(path: Path) -> str:
         raise _file_error(name, "no such file", "check the path of the workflow module")
     if path.is_dir():
         raise _file_error(name, "is a directory, not a Python file", "pass the workflow's .py file")
-    try:
-        data = path.read_bytes()
+    from pysfn.packaging.safe_files import read_regular
+    try:  # never blocks (a FIFO) nor reads without end (/dev/zero): regular files only
+        data = read_regular(path, follow=True)
     except OSError as e:
-        raise _file_error(name, f"cannot read the file: {e.strerror}")
+        raise _file_error(name, f"cannot read the file: {e.strerror or e}")
     if b"\x00" in data:
         raise _file_error(name, "is a binary file, not Python source", "pass the workflow's .py file")
     try:
@@ -107,7 +109,7 @@ def compile_file(path, lambda_arn: str | None = None, entry: str | None = None,
     path = Path(path)
     result = compile_source(read_source(path), str(path), lambda_arn, entry, strict)
     from pysfn.packaging import find_local_modules
-    result.local_modules = find_local_modules(path)
+    result.local_modules = find_local_modules(path, result.left_out)
     return result
 
 
