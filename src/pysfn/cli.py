@@ -9,6 +9,7 @@ same commands.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,9 +40,42 @@ def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: boo
     return result
 
 
+def _stdout(data) -> None:
+    """Write ``data`` (str or bytes) to stdout and flush it now: a closed or full stdout is an
+    error (exit 1), not a silent exit 0 or a traceback at shutdown."""
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (`>&-`)
+        _fail("error: cannot write the output: standard output is closed")
+    try:
+        if isinstance(data, bytes):
+            stream.buffer.write(data)
+        else:
+            stream.write(data)
+        stream.flush()
+    except (OSError, ValueError) as e:
+        try:  # drop what is buffered, so the interpreter's last flush does not fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        _fail(f"error: cannot write the output to standard output: {getattr(e, 'strerror', None) or e}")
+
+
+def _refuse_overwrite(output: str | None, *sources) -> None:
+    """``-o`` naming the workflow module (or a module it ships) would destroy it."""
+    if output is None or output == "-":
+        return
+    for source in sources:
+        try:
+            if Path(output).exists() and Path(output).samefile(source):
+                _fail(f"error: {output} is the source {source}: writing it would destroy it; choose another file")
+        except OSError:
+            continue
+
+
 def _write_text(path: str | None, text: str) -> None:
     if path is None or path == "-":
-        click.echo(text, nl=False)
+        _stdout(text)
         return
     try:
         Path(path).write_text(text, encoding="utf-8")
@@ -84,6 +118,7 @@ def compile_command(source, lambda_arn, entry, output, explain, strict):
     str() of a float...) is extracted into the dispatcher Lambda; --explain shows where,
     --strict makes it an error.
     """
+    _refuse_overwrite(output, source)
     result = _compile(source, lambda_arn, entry, strict)
     if explain:
         from pysfn.compiler.explain import explain as explain_lines
@@ -104,7 +139,9 @@ def package_command(source, zip_path, entry):
     imports and the pysfn runtime; the same SOURCE always gives the same bytes.
     """
     from pysfn.packaging import PackagingError, build_zip_bytes
+    _refuse_overwrite(zip_path, source)
     result = _compile(source, None, entry)
+    _refuse_overwrite(zip_path, *result.local_modules)
     try:
         data = build_zip_bytes(result.source_path, result.callees, result.local_modules,
                                result.extracted_source)
@@ -116,6 +153,9 @@ def package_command(source, zip_path, entry):
         _fail(f"error: cannot write {zip_path}: {e.strerror or e}")
     click.echo(f"wrote {zip_path}: handler.dispatch serving {', '.join(result.callees) or 'no callees'}",
                err=True)
+    from pysfn.packaging.lambda_limits import direct_upload_note
+    if note := direct_upload_note(len(data)):
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command("validate")
@@ -215,7 +255,7 @@ def run_command(source, input_text, entry, definition, stats, trace):
             text = strict_json.dumps(result.output, ensure_ascii=False)
         except ValueError as e:  # never print NaN/Infinity: no JSON reader would take it back
             _fail(f"execution failed: pysfn.OutputNotJSON: the output is not JSON: {e}", EXIT_EXECUTION_FAILED)
-        click.echo(text)
+        _stdout(text + "\n")
         return
     click.echo(f"execution failed: {result.error}: {result.cause}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)
@@ -231,6 +271,7 @@ def run_command(source, input_text, entry, definition, stats, trace):
 def graph_command(source, entry, fmt, input_text, output):
     """Draw the state machine of SOURCE, states labelled with their source lines."""
     from pysfn import graph
+    _refuse_overwrite(output, source)
     compiled = _compile(source, None, entry)
     path = None
     if input_text is not None:
@@ -252,7 +293,7 @@ def graph_command(source, entry, fmt, input_text, output):
     if svg is None:
         _fail("error: SVG needs Graphviz's 'dot' command (apt-get install graphviz); use --format dot or mermaid")
     if output is None:
-        sys.stdout.buffer.write(svg)
+        _stdout(svg)
         return
     try:
         Path(output).write_bytes(svg)

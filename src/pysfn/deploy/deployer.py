@@ -193,6 +193,9 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
                                 compiled.extracted_source)
     echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {len(compiled.callees)} callee(s); "
          f"package {len(zip_bytes):,} bytes")
+    from pysfn.packaging.lambda_limits import MAX_DIRECT_UPLOAD, direct_upload_note
+    if len(zip_bytes) > MAX_DIRECT_UPLOAD:  # before any AWS call: the upload would be refused
+        raise AwsError(direct_upload_note(len(zip_bytes)))
     region_name = aws.session.region_name
     account = d.account() if lambda_role_arn is None or role_arn is None else None
     if lambda_role_arn is None:

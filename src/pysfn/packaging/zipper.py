@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pysfn.compiler.extraction import extracted_module_name
 from pysfn.packaging.imports import RUNTIME_PACKAGE, find_local_modules
+from pysfn.packaging.lambda_limits import unzipped_problem
 from pysfn.packaging.safe_files import module_name_problem, read_regular, why_not_shipped
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can store
@@ -158,9 +159,13 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 def build_zip_bytes(source_path, callees: list[str], local_modules=None, extracted: str | None = None) -> bytes:
     """The package as bytes: the same inputs always give the same bytes."""
+    files = package_files(source_path, callees, local_modules, extracted)
+    problem = unzipped_problem(sum(len(data) for data in files.values()))
+    if problem:
+        raise PackagingError(problem)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(package_files(source_path, callees, local_modules, extracted).items()):
+        for name, data in sorted(files.items()):
             archive.writestr(_entry(name), data, compresslevel=COMPRESS_LEVEL)
     return buffer.getvalue()
 
