@@ -222,7 +222,16 @@ def _local_workflow(compiled):
 @click.option("--definition", metavar="FILE", help="Run an ASL JSON file instead of compiling SOURCE.")
 @click.option("--stats", is_flag=True, help="Print the execution record (transitions, Lambda calls, cost).")
 @click.option("--trace", is_flag=True, help="Print the path the execution took, with source lines.")
-def run_command(source, input_text, entry, definition, stats, trace):
+@click.option("--express", is_flag=True, help="Bound the run as an Express workflow (5 minutes) instead of a "
+              "Standard one (25,000 history events).")
+@click.option("--max-events", type=click.IntRange(min=1), metavar="N",
+              help="Fail the execution at N history events (default: 25,000 for Standard, none for --express).")
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="Time the execution out after S seconds (default: none for Standard, 300 for --express).")
+@click.option("--expression-seconds", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="The CPU time one JSONata evaluation may take (default: 1, as on AWS).")
+def run_command(source, input_text, entry, definition, stats, trace, express, max_events, max_seconds,
+                expression_seconds):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
@@ -236,8 +245,12 @@ def run_command(source, input_text, entry, definition, stats, trace):
         _fail("error: give a SOURCE to compile, or --definition FILE")
     workflow = _local_workflow(_compile(source, None, entry)) if source else None
     machine = _read_definition(definition) if definition else workflow.definition
+    from pysfn.local import RunLimits
+    changes = {key: value for key, value in (("max_events", max_events), ("max_seconds", max_seconds),
+                                             ("expression_seconds", expression_seconds)) if value is not None}
+    limits = RunLimits.express(**changes) if express else RunLimits.standard(**changes)
     try:
-        result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else None)
+        result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else None, limits=limits)
     except (UnsupportedFeature, ValueError) as e:  # ValueError: an input too large, a bad definition
         _fail(f"error: {e}")
     record = result.record
@@ -257,7 +270,8 @@ def run_command(source, input_text, entry, definition, stats, trace):
             _fail(f"execution failed: pysfn.OutputNotJSON: the output is not JSON: {e}", EXIT_EXECUTION_FAILED)
         _stdout(text + "\n")
         return
-    click.echo(f"execution failed: {result.error}: {result.cause}", err=True)
+    verb = "timed out" if result.status == "TIMED_OUT" else "failed"
+    click.echo(f"execution {verb}: {result.error}: {result.cause}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)
 
 

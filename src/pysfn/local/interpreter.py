@@ -22,7 +22,7 @@ from typing import Any, Callable
 from . import definition as asl
 from .errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError, UnsupportedFeature, lambda_cause, matches
 from .expressions import Site, Template
-from .limits import check_payload
+from .limits import ExecutionBounds, RunLimits, check_payload
 from .record import ExecutionRecord, to_json_text
 from .scopes import Scope
 
@@ -30,9 +30,11 @@ Invoke = Callable[[str, Any], dict]
 
 
 class Interpreter:
-    def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool):
+    def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool,
+                 bounds: ExecutionBounds | None = None):
         self.invoke = invoke
         self.record = record
+        self.bounds = bounds or ExecutionBounds(RunLimits(), record)  # history/duration (limits.py)
         self.context = context  # {"Execution": ..., "StateMachine": ...}: shared by every state
         self.skip_waits = skip_waits
         self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
@@ -45,6 +47,7 @@ class Interpreter:
         name = machine.start_at
         while name is not None:
             state = machine.states[name]
+            self.bounds.check()
             entered = self.record.enter(state.type, state.name, text)
             try:
                 value, text, name = self.handlers[state.type](state, value, scope, entered)
@@ -179,6 +182,7 @@ class Interpreter:
                 self.log_failure(failure, state)
                 delay = self.retry_delay(state, counts, failure.error)
                 if delay is not None:
+                    self.bounds.check()
                     retry_count += 1
                     self.record.retries += 1
                     self.record.transitions += 1  # AWS bills every retry attempt as a transition
