@@ -93,9 +93,14 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     info.strict = strict
     entry_fn = find_entry(info, entry)
     check_source(entry_fn, reporter)
-    workflow = compile_entry(info, entry_fn)
-    definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source_lines(source), filename).workflow(workflow)
-    definition = optimise(definition)
+    try:
+        workflow = compile_entry(info, entry_fn)
+        definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source_lines(source), filename).workflow(workflow)
+        definition = optimise(definition)
+    except RecursionError:  # a safety net under the limits of compiler/limits.py: never a traceback
+        raise reporter.error(entry_fn, f"pysfn's compiler ran out of recursion depth on '{entry_fn.name}': its "
+                             "code is nested or chained too deeply",
+                             "split the function into smaller steps (or move part of it into a callee)") from None
     check_definition(definition, entry_fn, reporter)
     _check(definition)
     extracted = generated_module(info.name, Path(filename).name, info.extracted) if info.extracted else None

@@ -40,12 +40,27 @@ def _depth(node: ast.AST) -> tuple[int, ast.AST]:
     return deepest, at
 
 
+MAX_ELIF_ARMS = 300  # one Choice state; the front end walks a chain recursively (the AST nests it)
+
+
+def _elif_arms(node: ast.If) -> int:
+    arms = 1
+    while len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        node, arms = node.orelse[0], arms + 1
+    return arms
+
+
 def check_source(fn: ast.FunctionDef, rep) -> None:
     """Before compiling ``fn``: nesting depth, literal sizes, values growing in loops."""
     depth, at = _depth(fn)
     if depth > MAX_DEPTH:
         raise rep.error(at, f"this code is nested {depth} levels deep; pysfn compiles at most {MAX_DEPTH}",
                         "split the expression or the blocks into smaller steps (or move them into a callee)")
+    inner = {id(n.orelse[0]) for n in ast.walk(fn) if isinstance(n, ast.If) and len(n.orelse) == 1}
+    for node in ast.walk(fn):
+        if isinstance(node, ast.If) and id(node) not in inner and (arms := _elif_arms(node)) > MAX_ELIF_ARMS:
+            raise rep.error(node, f"this if/elif chain has {arms} arms; pysfn compiles at most {MAX_ELIF_ARMS}",
+                            "look the value up in a dict constant instead, or split the chain")
     for node in ast.walk(fn):
         _check_number(node, rep)
     for node in ast.walk(fn):

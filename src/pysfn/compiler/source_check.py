@@ -20,14 +20,17 @@ not where ``str.splitlines`` does (it also breaks at U+2028, ``\\x0b``, ``\\x0c`
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import re
+import sys
 import tokenize
 import warnings
 
 from pysfn.compiler.diagnostics import CompileError, Diagnostic, Loc
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+DEFAULT_RECURSION_LIMIT = 1000  # CPython's default (sys.getrecursionlimit() in a fresh interpreter)
 
 
 def source_lines(source: str) -> list[str]:
@@ -72,10 +75,23 @@ def _deepest_line(source: str) -> int:
     return best_line
 
 
+@contextlib.contextmanager
+def _default_recursion_limit():
+    """CPython's parser and compiler scale their limits with the recursion limit: compile under
+    the default one (what ``python`` and the Lambda runtime use), whatever the caller set (pytest
+    and hypothesis raise it), so the same module is accepted or refused everywhere."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(DEFAULT_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def check_module(source: str, filename: str) -> None:
     """Compile the module as CPython would; any refusal becomes a located CompileError."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _default_recursion_limit():
             warnings.simplefilter("ignore")  # SyntaxWarnings ("is" with a literal...) are not errors here
             compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as e:  # includes IndentationError and symbol-table errors
@@ -100,7 +116,8 @@ def parse_checked(source: str, filename: str) -> ast.Module:
     """``ast.parse`` with CPython's own refusals and limits as located diagnostics."""
     check_module(source, filename)
     try:
-        return ast.parse(source, filename=filename)
+        with _default_recursion_limit():
+            return ast.parse(source, filename=filename)
     except SyntaxError as e:
         raise _error(filename, source, e.lineno or 1, e.offset or 1, f"syntax error: {e.msg}",
                      "fix the Python syntax first")

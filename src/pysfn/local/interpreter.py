@@ -22,7 +22,7 @@ from typing import Any, Callable
 from . import definition as asl
 from .errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError, UnsupportedFeature, lambda_cause, matches
 from .expressions import Site, Template
-from .limits import ExecutionBounds, RunLimits, check_payload
+from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload
 from .record import ExecutionRecord, to_json_text
 from .scopes import Scope
 
@@ -208,7 +208,11 @@ class Interpreter:
                 continue
             if counts[i] >= retrier.max_attempts:
                 return None
-            delay = retrier.interval_seconds * retrier.backoff_rate ** counts[i]
+            try:
+                delay = retrier.interval_seconds * retrier.backoff_rate ** counts[i]
+            except OverflowError:  # MaxAttempts in the thousands: no execution lives past a year anyway
+                delay = MAX_RETRY_DELAY
+            delay = min(delay, MAX_RETRY_DELAY)
             counts[i] += 1
             if retrier.max_delay_seconds is not None:
                 delay = min(delay, retrier.max_delay_seconds)

@@ -50,6 +50,7 @@ EXPRESS_DURATION_SECONDS = 5 * 60
 EXPRESSION_SECONDS = 1.0
 MAX_RANGE_ITEMS = 1_000_000     # as JSON, more than 256 KiB: no state could carry such a list
 MAX_PAD_WIDTH = 10_000_000      # characters
+MAX_RETRY_DELAY = 31_622_400    # seconds: a back-off never exceeds a year (MaxDelaySeconds' maximum)
 
 
 @dataclass(frozen=True)
