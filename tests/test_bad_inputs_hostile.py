@@ -427,23 +427,16 @@ def test_item_12_a_closed_or_full_stdout_fails(workdir, how, argv):
     assert [line for line in proc.stderr.splitlines() if line.startswith("error")] == [expected]
 
 
-def test_item_12_over_50_mb_is_noted_and_deploy_refuses_it(workdir, monkeypatch):
-    from pysfn.packaging import lambda_limits
-    monkeypatch.setattr(lambda_limits, "MAX_DIRECT_UPLOAD", 1024)  # the real 50 MB takes 20 s to build
-    result = CliRunner().invoke(cli, ["package", "h16_ok.py", "out.zip"])
-    assert result.exit_code == 0
-    assert result.stderr.splitlines()[-1].startswith("note: the zip is 0.0 MB; Lambda accepts at most 50 MB as a "
-                                                     "direct upload: upload it to S3")
+def test_item_12_over_50_mb_is_noted_and_deploy_refuses_it_before_any_call(workdir, monkeypatch):
+    from pysfn.packaging import zipper
+    monkeypatch.setattr(zipper, "DIRECT_UPLOAD_LIMIT", 1000)  # the real 50 MB takes 20 s to build
+    result = CliRunner().invoke(cli, ["package", "h16_ok.py", "out.zip", "--no-dependencies"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1].startswith("warning: the package is 0.0 MB; Lambda takes at most 0 MB "
+                                                     "uploaded directly: upload it to S3")
     from pysfn.deploy import AwsError, deploy
-    with pytest.raises(AwsError, match="Lambda accepts at most 50 MB as a direct upload"):
-        deploy("h16_ok.py", "big", region="eu-west-1")  # refused before any AWS call (none is configured)
-
-
-def test_item_12_over_250_mb_unzipped_is_refused():
-    from pysfn.packaging.lambda_limits import unzipped_problem
-    assert unzipped_problem(251 * 1024 * 1024).startswith("the package would be 251.0 MB unzipped; Lambda accepts "
-                                                          "at most 250 MB unzipped")
-    assert unzipped_problem(250 * 1024 * 1024) is None
+    with pytest.raises(AwsError, match="Lambda takes at most 0.001 MB uploaded directly: give --bucket BUCKET"):
+        deploy("h16_ok.py", "big", region="eu-west-1", no_dependencies=True)  # no AWS is configured: no call made
 
 
 # ---------------------------------------------------------------------------------------------
