@@ -208,8 +208,12 @@ def workdir(tmp_path, monkeypatch):
         (tmp_path / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     yield tmp_path
-    for name in [m for m in sys.modules if m.startswith(("h16_", "pysfn_handler_h16_", "pysfn_extracted_h16_"))]:
-        del sys.modules[name]  # the next test imports its own copy from its own directory
+    for name, module in list(sys.modules.items()):  # what these tests imported from their directories
+        file = str(getattr(module, "__file__", None) or "")
+        if name.startswith(("h16_", "pysfn_handler_h16_", "pysfn_extracted_h16_")) or file.startswith(str(tmp_path)):
+            del sys.modules[name]
+    while str(tmp_path) in sys.path or str(tmp_path / "flow") in sys.path:
+        sys.path.remove(str(tmp_path) if str(tmp_path) in sys.path else str(tmp_path / "flow"))
 
 
 def _first_line(text: str) -> str:

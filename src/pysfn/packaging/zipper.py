@@ -144,7 +144,7 @@ def _add_dependencies(files: dict[str, bytes], dependencies: dict[str, Path]) ->
         if top in ours and not top.endswith((".dist-info", ".data")):
             raise PackagingError(f"a dependency installs '{name}', which clashes with the package's "
                                  f"'{ours[top]}': rename your module or drop the dependency")
-        files[name] = _read(path)
+        files[name] = _read(path, follow=True)  # installed by pip, outside the workflow directory
 
 
 def package_files(source_path, callees: list[str], local_modules=None, extracted: str | None = None,
