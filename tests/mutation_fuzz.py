@@ -143,8 +143,50 @@ def _ast_mutation(source: str, rng: random.Random) -> str | None:
         return None
 
 
+# Statements that have broken the compiler before (issue 16) or sit at its edges, spliced into a
+# random body of the seed: names they read may not exist there, which is part of the point.
+SNIPPETS = [
+    "x = -1e999", "if x < 1e999:\n    pass", "y = 9007199254740993", "y = 1j", "y = b'bytes'",
+    "y = '\u2028\x0b\x0c\x1c\x85'", "y = [" * 70 + "1" + "]" * 70, "y = " + " + ".join(["1"] * 300),
+    "global y", "nonlocal y", "return", "break", "continue", "yield 1", "await x", "del x",
+    "y = lambda v: v", "y = (z := 1)", "y = [i for i in range(3) if i]", "y = {k: v for k, v in {}.items()}",
+    "raise PSF.Fail('', '')", "raise PSF.Fail('States.Tiemout', 'c')", "raise", "assert x, 'm'",
+    "y = PSF.parallel()", "y = PSF.map(len, [])", "PSF.wait(-1)", "PSF.wait(1e999)", "PSF.wait(seconds=10**12)",
+    "y = PSF.with_retry_spec(len, (1,), ([''], 1, 3))", "y = PSF.with_retry_spec(len, (1,), (['States.ALL'], 0, -1))",
+    "try:\n    pass\nexcept:\n    pass", "try:\n    pass\nfinally:\n    return 1",
+    "while True:\n    pass", "for i in range(10 ** 9):\n    pass", "for i in 5:\n    pass",
+    "match x:\n    case {'a': 1, **rest}:\n        pass", "with open('f') as fh:\n    pass",
+    "y = x[1:2:0]", "y = x[::-1]", "y = f'{x!r:>{10}}'", "y = str(1.5)", "y = 1 if x else 2",
+    "y = x.append(x)", "x.append(x)", "y = {**x}", "y = [*x]", "y = x @ x", "y = not not not x",
+    "y = x < 1 < 2 < 3 > 0", "y = -(-(-(x)))", "async def inner():\n    pass", "class K:\n    pass",
+    "import os", "from math import *", "def inner(x, /, y, *, z):\n    return x",
+]
+
+
+def _splice(source: str, rng: random.Random) -> str | None:
+    try:
+        tree = ast.parse(source)
+        snippet = ast.parse(rng.choice(SNIPPETS)).body
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    bodies = _bodies(tree)
+    if not bodies:
+        return None
+    body = rng.choice(bodies)
+    body[rng.randrange(len(body) + 1):0] = snippet
+    try:
+        return ast.unparse(ast.fix_missing_locations(tree))
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def mutate(source: str, rng: random.Random) -> str:
-    """One mutant of ``source``; AST mutations two times out of three."""
+    """One mutant of ``source``: a hostile splice one time in five, otherwise AST mutations two
+    times out of three and line mutations the rest."""
+    if rng.random() < 0.2:
+        mutant = _splice(source, rng)
+        if mutant is not None:
+            return mutant
     if rng.random() < 2 / 3:
         mutant = _ast_mutation(source, rng)
         if mutant is not None and mutant != source:

@@ -97,6 +97,10 @@ FILES = {
     "range.json": _pass("{% $count($range(0, 1e9)) %}"),
     "pad.json": _pass("{% $length($pad('', 1e9)) %}"),
     "h16_ok.py": H + "def g(x):\n    return x\n\n" + ENTRY + "    return g(x)\n",
+    # found by the mutation fuzzer: Fail states the validator (rightly) refused, as internal errors
+    "h16_failstates.py": H + ENTRY + "    raise PSF.Fail('States.Tiemout', 'c')\n",
+    "h16_longcause.py": H + ENTRY + "    raise PSF.Fail('E', '" + "c" * 40_000 + "')\n",
+    "h16_longclass.py": H + f"class E{'x' * 300}(Exception):\n    pass\n\n" + ENTRY + f"    raise E{'x' * 300}('m')\n",
 }
 FILES["deepdef.json"] = ('{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Output": '
                          + "[" * 100_000 + "]" * 100_000 + "}}}")
@@ -187,6 +191,13 @@ TABLE = [
     (8, "a flat 58-arm elif compiles", ["compile", "h16_elif58.py"], 0, ("stdout", "{")),
     (9, "U+2028, \\x0b, \\x0c, \\x1c, \\x85 in a string do not shift later lines", ["compile", "h16_lines.py"], 1,
      "h16_lines.py:10:12: error: 'undefined' is not a callee of this workflow"),
+    ("fuzz", "PSF.Fail with an undefined States.* error", ["compile", "h16_failstates.py"], 1,
+     "h16_failstates.py:5:20: error: 'States.Tiemout' is not an error Step Functions defines, and custom error "
+     "names may not start with 'States.'; did you mean 'States.Timeout'?"),
+    ("fuzz", "PSF.Fail with a cause over 32,768 characters", ["compile", "h16_longcause.py"], 1,
+     "h16_longcause.py:5:25: error: this cause is 40,000 characters; a Fail state's Cause is at most 32,768"),
+    ("fuzz", "raising a class whose name is over 256 characters", ["compile", "h16_longclass.py"], 1,
+     "h16_longclass.py:8:11: error: this error name is 301 characters; a Fail state's Error is at most 256"),
     (12, "compile F -o F", ["compile", "h16_ok.py", "-o", "h16_ok.py"], 1,
      "error: h16_ok.py is the source h16_ok.py: writing it would destroy it; choose another file"),
     (12, "package F F", ["package", "h16_ok.py", "./h16_ok.py"], 1,

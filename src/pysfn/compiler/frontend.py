@@ -19,7 +19,7 @@ from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.promises import USAGE, PromiseCompiler
-from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_range
+from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_fail, check_range
 from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
@@ -447,6 +447,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if isinstance(cause, ir.Const) and not isinstance(cause.value, str):
                 raise self.rep.error(args[1], "the cause of PSF.Fail must be a string",
                                      "pass a message: PSF.Fail(\"OrderRejected\", \"why it failed\")")
+            check_fail(self.rep, args[0], error.value if isinstance(error, ir.Const) else None,
+                       args[1] if len(args) > 1 else exc, cause.value if isinstance(cause, ir.Const) else None)
             return [ir.Raise("Fail", error, cause, self.loc(node))]
         name = func.id if isinstance(func, ast.Name) else None
         if name is None or not self.info.exceptions.is_exception(name):
@@ -459,6 +461,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         message = self.expr(call.args[0]) if call and call.args else ir.Const("", self.loc(exc))
         if isinstance(message, ir.Const) and not isinstance(message.value, str):
             message = ir.Const(str(message.value), message.loc)
+        check_fail(self.rep, func, name, call.args[0] if call and call.args else exc,
+                   message.value if isinstance(message, ir.Const) else None)
         return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
 
     def stmt_Return(self, node: ast.Return) -> list[ir.Stmt]:

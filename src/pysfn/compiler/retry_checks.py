@@ -47,3 +47,22 @@ def check_backoff(rep, node: ast.AST, value) -> None:
     if not 1 <= value <= MAX_BACKOFF_RATE:
         raise rep.error(node, f"backoff_rate is {value!r}; Step Functions accepts a finite number >= 1.0",
                         "backoff_rate=2.0 doubles the interval after each attempt")
+
+
+def check_fail(rep, error_node: ast.AST, error: str | None, cause_node: ast.AST | None, cause: str | None) -> None:
+    """``raise PSF.Fail(error, cause)`` with constants the Fail state cannot carry: a ``States.``
+    name AWS does not define (custom errors may not use the prefix), an error or cause over the
+    validator's lengths (asl/validator.py, from the ASL schema)."""
+    from pysfn.asl.validator import MAX_CAUSE, MAX_ERROR
+    if error is not None:
+        if error.startswith("States.") and error not in PREDEFINED_ERRORS:
+            close = difflib.get_close_matches(error, sorted(PREDEFINED_ERRORS), n=1, cutoff=0.6)
+            raise rep.error(error_node, f"'{error}' is not an error Step Functions defines, and custom error names "
+                            "may not start with 'States.'" + (f"; did you mean '{close[0]}'?" if close else ""),
+                            "name your own error without the prefix: PSF.Fail(\"OrderRejected\", cause)")
+        if len(error) > MAX_ERROR:
+            raise rep.error(error_node, f"this error name is {len(error):,} characters; a Fail state's Error is at "
+                            f"most {MAX_ERROR:,}", "use a short name and put the details in the cause")
+    if cause is not None and len(cause) > MAX_CAUSE:
+        raise rep.error(cause_node, f"this cause is {len(cause):,} characters; a Fail state's Cause is at most "
+                        f"{MAX_CAUSE:,}", "shorten the message (or keep the details outside the workflow)")
