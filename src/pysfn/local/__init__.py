@@ -17,8 +17,8 @@ Retry/Catch), ``expressions`` (JSONata, templates, the Step Functions functions)
 Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
 JSONPath-mode states and fields, service integrations other than Lambda (``lambda:invoke`` and
 plain function ARNs), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
-ItemBatcher, ResultWriter, tolerated failures, ``Credentials``. Locally, nothing times out,
-Parallel branches and Map iterations run one after another in order, and a DISTRIBUTED Map runs
+ItemBatcher, ResultWriter, tolerated failures, ``Credentials``. Locally, Task timeouts never fire
+(a run is bounded instead as AWS bounds an execution: ``limits.RunLimits``), Parallel branches and Map iterations run one after another in order, and a DISTRIBUTED Map runs
 like an INLINE one except that its iterations cannot read outer variables.
 """
 
