@@ -346,6 +346,8 @@ def test_item_14_deep_values_through_the_python_api():
     definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True, "Output": deep}}}
     with pytest.raises(ValueError, match="the definition is nested more than 500 levels deep"):
         run_definition(definition, {})
+    from pysfn.asl.validator import validate
+    assert validate(definition) == ["(top): the definition is nested more than 500 levels deep"]
 
 
 # ---------------------------------------------------------------------------------------------
