@@ -100,6 +100,8 @@ FILES = {
     # found by the mutation fuzzer: Fail states the validator (rightly) refused, as internal errors
     "h16_failstates.py": H + ENTRY + "    raise PSF.Fail('States.Tiemout', 'c')\n",
     "h16_longcause.py": H + ENTRY + "    raise PSF.Fail('E', '" + "c" * 40_000 + "')\n",
+    "h16_nonenone.py": "from __future__ import annotations\n" + H + "@PSF.main\ndef f(x: None | None = None):\n"
+                       "    return x\n",
     "h16_longclass.py": H + f"class E{'x' * 300}(Exception):\n    pass\n\n" + ENTRY + f"    raise E{'x' * 300}('m')\n",
 }
 FILES["deepdef.json"] = ('{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Output": '
@@ -198,6 +200,7 @@ TABLE = [
      "h16_longcause.py:5:25: error: this cause is 40,000 characters; a Fail state's Cause is at most 32,768"),
     ("fuzz", "raising a class whose name is over 256 characters", ["compile", "h16_longclass.py"], 1,
      "h16_longclass.py:8:11: error: this error name is 301 characters; a Fail state's Error is at most 256"),
+    ("fuzz", "an annotation None | None (was StopIteration)", ["compile", "h16_nonenone.py"], 0, ("stdout", "{")),
     (12, "compile F -o F", ["compile", "h16_ok.py", "-o", "h16_ok.py"], 1,
      "error: h16_ok.py is the source h16_ok.py: writing it would destroy it; choose another file"),
     (12, "package F F", ["package", "h16_ok.py", "./h16_ok.py"], 1,
