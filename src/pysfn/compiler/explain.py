@@ -55,7 +55,8 @@ def explain(result) -> str:
                     lambda_lines[loc.line].append(note)
             else:
                 asl_lines.add(loc.line)
-    source = result.source_path.read_text(encoding="utf-8").splitlines() \
+    from pysfn.compiler.source_check import source_lines  # numbered as the tokenizer numbers them
+    source = source_lines(result.source_path.read_text(encoding="utf-8")) \
         if result.source_path.exists() else []
     first, last = workflow.loc.line, max([workflow.loc.line] + list(asl_lines) + list(lambda_lines)
                                          + list(service_lines))

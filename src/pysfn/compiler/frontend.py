@@ -21,6 +21,7 @@ from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.integrations import aws_attribute, service_call, service_error_names
 from pysfn.compiler.promises import USAGE, PromiseCompiler
+from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_fail, check_range
 from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
@@ -448,6 +449,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if isinstance(cause, ir.Const) and not isinstance(cause.value, str):
                 raise self.rep.error(args[1], "the cause of PSF.Fail must be a string",
                                      "pass a message: PSF.Fail(\"OrderRejected\", \"why it failed\")")
+            check_fail(self.rep, args[0], error.value if isinstance(error, ir.Const) else None,
+                       args[1] if len(args) > 1 else exc, cause.value if isinstance(cause, ir.Const) else None)
             return [ir.Raise("Fail", error, cause, self.loc(node))]
         name = func.id if isinstance(func, ast.Name) else None
         if name is None or not self.info.exceptions.is_exception(name):
@@ -460,6 +463,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         message = self.expr(call.args[0]) if call and call.args else ir.Const("", self.loc(exc))
         if isinstance(message, ir.Const) and not isinstance(message.value, str):
             message = ir.Const(str(message.value), message.loc)
+        check_fail(self.rep, func, name, call.args[0] if call and call.args else exc,
+                   message.value if isinstance(message, ir.Const) else None)
         return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
 
     def stmt_Return(self, node: ast.Return) -> list[ir.Stmt]:
@@ -657,6 +662,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         names: set[str] = set()
         for e in error_elts:
             if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                check_error_name(self.rep, e, e.value)
                 names.add(e.value)
             elif isinstance(e, ast.Name) and self.info.exceptions.is_exception(e.id):
                 if e.id in CATCH_ALL:
@@ -676,12 +682,13 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                                                     ("backoff_rate", float, 1)]):
             try:
                 value = ast.literal_eval(e)
-            except ValueError:
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 value = None
             if not isinstance(value, (int, float)) or isinstance(value, bool) \
                     or (kind is int and not isinstance(value, int)) or value < low:
                 raise self.rep.error(e, f"{label} must be {'an integer' if kind is int else 'a number'} >= {low}",
                                      "retry specs are constants: (errors, interval, max_attempts, backoff_rate)")
+            check_range(self.rep, e, label, value) if label in RANGES else check_backoff(self.rep, e, value)
             numbers.append(value)
         return ir.Retrier(tuple(sorted(names)), *numbers)
 

@@ -32,8 +32,14 @@ def _logs_policy() -> dict:
 
 
 def _trust(service: str) -> dict:
+    """Trust with the confused-deputy conditions (deploy/roles.py): this account only, and for the
+    state machine's role, state machines of this account and region only (its name is generated)."""
+    condition = {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    if service == "states.amazonaws.com":
+        condition["ArnLike"] = {"aws:SourceArn": {
+            "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*"}}
     return {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole", "Condition": condition}]}
 
 
 def _invoke_policy() -> dict:

@@ -23,7 +23,7 @@ from . import definition as asl
 from .service_tasks import is_service_resource, run_service_task
 from .errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError, UnsupportedFeature, lambda_cause, matches
 from .expressions import Site, Template
-from .limits import check_payload
+from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload
 from .record import ExecutionRecord, to_json_text
 from .scopes import Scope
 
@@ -31,9 +31,11 @@ Invoke = Callable[[str, Any], dict]
 
 
 class Interpreter:
-    def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool):
+    def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool,
+                 bounds: ExecutionBounds | None = None):
         self.invoke = invoke
         self.record = record
+        self.bounds = bounds or ExecutionBounds(RunLimits(), record)  # history/duration (limits.py)
         self.context = context  # {"Execution": ..., "StateMachine": ...}: shared by every state
         self.skip_waits = skip_waits
         self.aws_endpoint_url: str | None = None  # service integrations: boto3's endpoint (None: its default)
@@ -47,6 +49,7 @@ class Interpreter:
         name = machine.start_at
         while name is not None:
             state = machine.states[name]
+            self.bounds.check()
             entered = self.record.enter(state.type, state.name, text)
             try:
                 value, text, name = self.handlers[state.type](state, value, scope, entered)
@@ -181,6 +184,7 @@ class Interpreter:
                 self.log_failure(failure, state)
                 delay = self.retry_delay(state, counts, failure.error)
                 if delay is not None:
+                    self.bounds.check()
                     retry_count += 1
                     self.record.retries += 1
                     self.record.transitions += 1  # AWS bills every retry attempt as a transition
@@ -206,7 +210,11 @@ class Interpreter:
                 continue
             if counts[i] >= retrier.max_attempts:
                 return None
-            delay = retrier.interval_seconds * retrier.backoff_rate ** counts[i]
+            try:
+                delay = retrier.interval_seconds * retrier.backoff_rate ** counts[i]
+            except OverflowError:  # MaxAttempts in the thousands: no execution lives past a year anyway
+                delay = MAX_RETRY_DELAY
+            delay = min(delay, MAX_RETRY_DELAY)
             counts[i] += 1
             if retrier.max_delay_seconds is not None:
                 delay = min(delay, retrier.max_delay_seconds)
