@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import oracle
+from differential import canonical
 import pysfn
 from pysfn.compiler import compile_file
 from pysfn.local import ExecutionRecord, InvalidDefinition, UnsupportedFeature, run_definition
@@ -64,7 +65,7 @@ def lambdas():
 def assert_same(ours, theirs: dict, context: str, transitions: bool = True) -> None:
     assert ours.status == theirs["status"], context
     if ours.status == "SUCCEEDED":
-        assert ours.output == theirs["output"], context
+        assert canonical(ours.output) == canonical(theirs["output"]), context  # type-strict numbers
     elif ours.error == QUERY_ERROR:  # moto reports JSONata runtime errors as States.Runtime
         assert theirs["error"] in (QUERY_ERROR, "States.Runtime"), context
     else:

@@ -23,6 +23,7 @@ from pysfn.compiler.integrations import aws_attribute, service_call, service_err
 from pysfn.compiler.promises import USAGE, PromiseCompiler
 from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_fail, check_range
 from pysfn.compiler.signature import spec_of as signature_spec
+from pysfn.compiler.flow_types import flow_types
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
@@ -87,7 +88,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         a = fn.args
         params = a.posonlyargs + a.args + a.kwonlyargs
         checked = {p.arg: annotation_types(p.annotation) for p in params} if fn is info.entry else {}
-        self.var_types = local_types(fn, {p.arg for p in params}, checked)
+        insensitive = local_types(fn, {p.arg for p in params}, checked)
+        # the types at each read (flow_types.py); the union above where the walk does not reach
+        self.var_types = flow_types(fn, insensitive, {p.arg: checked.get(p.arg) for p in params})
         check_aliasing(fn, self.rep)
 
     def loc(self, node: ast.AST) -> Loc:

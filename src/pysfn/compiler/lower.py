@@ -25,7 +25,8 @@ from typing import Callable
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
-from pysfn.compiler.signature import input_problem
+from pysfn.compiler.numbers import decode_output_template, num
+from pysfn.compiler.signature import input_problem, input_value
 
 Thunk = Callable[[], str]
 
@@ -150,6 +151,9 @@ class Lowerer:
         body = self.block(m, wf.body, self.return_none(m), ())
         start = self.arguments(m, wf, body)()
         self.build_pending()
+        for state in m.states.values():  # the machine's result leaves as plain JSON (numbers.py)
+            if "Output" in state and (state["Type"] == "Succeed" or state.get("End")):
+                state["Output"] = decode_output_template(state["Output"])
         return {"Comment": f"{wf.name} ({self.file}:{wf.loc.line}), compiled by pysfn",
                 "QueryLanguage": "JSONata", "StartAt": start, "States": m.states}
 
@@ -165,7 +169,7 @@ class Lowerer:
         problem = input_problem(wf.name, wf.params)
         assign = {}
         for p in wf.params:
-            value = f"$lookup({inp}, {literal(p.name)})"
+            value = input_value(p, f"$lookup({inp}, {literal(p.name)})")
             if p.default is not None:
                 value = f"$exists({value}) ? {value} : {expression(p.default)}"
             assign[p.var] = wrap(value)
@@ -214,7 +218,7 @@ class Lowerer:
     def stmt_Wait(self, m, stmt: ir.Wait, cont, catchers) -> Thunk:
         if stmt.seconds is not None:
             s = f"{T}s"
-            field = {"Seconds": wrap(f"({s} := {expression(stmt.seconds)}; $type({s}) = 'number' and {s} >= 0 "
+            field = {"Seconds": wrap(f"({s} := {num(expression(stmt.seconds))}; $type({s}) = 'number' and {s} >= 0 "
                                      f"? $ceil({s}) : $error('ValueError: the seconds to wait must be a number "
                                      f">= 0'))")}
         else:
