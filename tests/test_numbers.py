@@ -94,3 +94,28 @@ def test_static_types_follow_the_flow():
               "    return [s, t, u, w, str(i), str(n % 2)]\n")
     compiled = compile_source(source, "wf.py")
     assert sorted(e.loc.line for e in compiled.extractions) == [13, 16]
+
+
+def test_parameters_declared_float_read_json_numbers_as_floats_in_both_modes(tmp_path):
+    import importlib
+    import sys
+
+    from differential import comparable
+    path = tmp_path / "wf_declared_floats.py"
+    path.write_text("import pysfn as PSF\nfrom typing import TypedDict\n\n\nclass Row(TypedDict):\n"
+                    "    n: int\n    x: float\n\n\n@PSF.main\n"
+                    "def f(xs: list[float], d: dict[str, float], row: Row, o: float | None = None, k: int = 0):\n"
+                    "    return f'{xs} {d} {row} {o} {k}'\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module(path.stem)
+        workflow = LocalWorkflow.from_source(path)
+        for inp in [{"xs": [1, 2.5, 0], "d": {"a": 2}, "row": {"n": 3, "x": 4}, "o": 5},
+                    {"xs": [], "d": {}, "row": {"n": 1, "x": -0.5}, "o": None, "k": 7},
+                    {"xs": [1e16], "d": {"b": 2 ** 53 + 1}, "row": {"n": 2 ** 53 + 1, "x": 1}}]:
+            result = workflow.run(inp)
+            machine = ({"status": "SUCCEEDED", "output": result.output} if result.status == "SUCCEEDED"
+                       else {"status": result.status, "error": result.error, "cause": result.cause})
+            assert comparable(machine) == comparable(run_native(module, "f", inp)), inp
+    finally:
+        sys.path.remove(str(tmp_path))
