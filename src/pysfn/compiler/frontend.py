@@ -17,6 +17,7 @@ from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
+from pysfn.compiler.hoisting import hoist_statement
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.promises import USAGE, PromiseCompiler
 from pysfn.compiler.signature import spec_of as signature_spec
@@ -103,6 +104,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         if method is None:
             raise self.unsupported_stmt(node)
         try:
+            hoisted = hoist_statement(self, node)  # callee calls inside expressions run first
+            if hoisted is not None:
+                return hoisted
             return method(node)
         except NotLowerable as e:
             return self.extract_statement(node, e)
