@@ -1,0 +1,110 @@
+"""Callee calls inside expressions (compiler/hoisting.py): the order of the calls, the states built.
+
+The differential workflows (``wf_hoisted_calls``, ``wf_hoisted_errors``) show equal results; here the
+callees' own log shows that the compiled machine, in pysfn.local and in the oracle, calls them in
+CPython's order and skips the ones CPython does not evaluate.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+import oracle
+from pysfn.compiler import compile_file, compile_source
+from pysfn.local import run_definition
+from pysfn.packaging.inprocess import InProcessDispatcher
+
+WORKFLOWS = Path(__file__).parent / "workflows"
+
+
+def module_of(name):
+    if str(WORKFLOWS) not in sys.path:
+        sys.path.insert(0, str(WORKFLOWS))
+    return importlib.import_module(name)
+
+
+def dispatcher(compiled):
+    """The handler the zip would hold, in-process: the callees log into the module we read."""
+    return InProcessDispatcher(compiled.source_path, compiled.callees, compiled.extracted_source).invoke
+
+
+@pytest.mark.parametrize("case", range(len(module_of("wf_hoisted_calls").CASES)))
+def test_calls_happen_in_cpythons_order(case):
+    module = module_of("wf_hoisted_calls")
+    compiled = compile_file(WORKFLOWS / "wf_hoisted_calls.py")
+    definition, invoke = compiled.definition, dispatcher(compiled)
+    inp = module.CASES[case]
+    logs = []
+    for run in ("native", "local", "oracle"):
+        module.CALLS.clear()
+        if run == "native":
+            try:
+                module.hoisted(**copy.deepcopy(inp))
+            except ValueError:
+                pass
+        elif run == "local":
+            run_definition(definition, copy.deepcopy(inp), invoke)
+        else:
+            oracle.execute(definition, copy.deepcopy(inp), invoke)
+        logs.append(list(module.CALLS))
+    assert logs[0], "the callees logged nothing"
+    assert logs[1] == logs[0]  # pysfn.local runs Map iterations one after another
+    # moto runs a Map's iterations concurrently, as AWS does: the same calls, and within one
+    # item (lookup(i), then enrich(row of i)) CPython's order
+    assert sorted(map(repr, logs[2])) == sorted(map(repr, logs[0]))
+    for i in inp.get("ids", [1, 2]):
+        assert logs[2].index(["lookup", i]) < logs[2].index(["enrich", {"id": i}])
+
+
+def test_the_branch_not_taken_is_not_called():
+    module = module_of("wf_hoisted_calls")
+    module.CALLS.clear()
+    module.hoisted(amount=3)
+    assert not any(c[0] == "boom" for c in module.CALLS)
+
+
+def states_of(definition):
+    for name, state in definition["States"].items():
+        yield name, state
+        for inner in state.get("Branches", []) + ([state["ItemProcessor"]] if "ItemProcessor" in state else []):
+            yield from states_of(inner)
+
+
+def tasks(definition):
+    return [s["Arguments"]["Payload"]["callee"] for _, s in states_of(definition) if s["Type"] == "Task"]
+
+
+HEAD = "import pysfn as PSF\n\ndef f(x):\n    return x\n\ndef g(x):\n    return x\n\n@PSF.main\ndef w(a, b=None):\n"
+
+
+def test_a_nested_call_is_two_tasks_and_nothing_extracted():
+    result = compile_source(HEAD + "    return f(g(a))\n", "wf.py")
+    assert tasks(result.definition) == ["g", "f"]
+    assert result.extractions == []
+
+
+def test_an_extracted_expression_runs_its_callees_as_tasks_first():
+    result = compile_source(HEAD + "    return sorted([f(a), g(b)])\n", "wf.py")
+    assert tasks(result.definition)[:2] == ["f", "g"]
+    (extraction,) = result.extractions
+    assert "f(" not in extraction.expression and "g(" not in extraction.expression
+
+
+def test_a_comprehension_calling_two_callees_is_one_map():
+    result = compile_source(HEAD + "    return [f(g(x)) for x in a]\n", "wf.py")
+    maps = [s for _, s in states_of(result.definition) if s["Type"] == "Map"]
+    assert len(maps) == 1
+    assert tasks(result.definition) == ["g", "f"]
+
+
+def test_hoisted_calls_get_the_enclosing_catch():
+    result = compile_source(HEAD + "    try:\n        return [f(a), g(b)]\n    except KeyError:\n"
+                            "        return None\n", "wf.py")
+    catching = [s for _, s in states_of(result.definition) if s["Type"] == "Task"]
+    assert len(catching) == 2
+    assert all(s["Catch"][0]["ErrorEquals"] == ["KeyError"] for s in catching)
