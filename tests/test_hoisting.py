@@ -33,6 +33,17 @@ def dispatcher(compiled):
     return InProcessDispatcher(compiled.source_path, compiled.callees, compiled.extracted_source).invoke
 
 
+def whole(value):
+    """``value`` with integral floats as ints (2.0 == 2, but their reprs differ)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [whole(v) for v in value]
+    if isinstance(value, dict):
+        return {k: whole(v) for k, v in value.items()}
+    return value
+
+
 @pytest.mark.parametrize("case", range(len(module_of("wf_hoisted_calls").CASES)))
 def test_calls_happen_in_cpythons_order(case):
     module = module_of("wf_hoisted_calls")
@@ -56,8 +67,9 @@ def test_calls_happen_in_cpythons_order(case):
     assert logs[1] == logs[0]  # pysfn.local runs Map iterations one after another
     # moto runs a Map's iterations concurrently, as AWS does: the same calls, and within one
     # item (lookup(i), then enrich(row of i)) CPython's order
-    assert sorted(map(repr, logs[2])) == sorted(map(repr, logs[0]))
-    for i in inp.get("ids", [1, 2]):
+    # (moto hands a callee -5.0 for the literal -5: compared as numbers, like ==)
+    assert sorted(map(repr, map(whole, logs[2]))) == sorted(map(repr, map(whole, logs[0])))
+    for i in [i for i in inp.get("ids", [1, 2]) if ["lookup", i] in logs[0]]:
         assert logs[2].index(["lookup", i]) < logs[2].index(["enrich", {"id": i}])
 
 
