@@ -127,8 +127,10 @@ class ExpressionCompiler:
         if node.id in self.info.callees or node.id in self.nested:
             raise self.rep.error(node, f"'{node.id}' is a function; functions are not values in a workflow",
                                  f"call it: {node.id}(...)")
+        from pysfn.compiler.suggest import did_you_mean
+        hint = did_you_mean(node.id, list(self.scope.vars) + list(self.info.constants))
         raise self.rep.error(node, f"name '{node.id}' is not defined in the workflow",
-                             "use a parameter, a variable assigned in the function, or a module-level "
+                             hint or "use a parameter, a variable assigned in the function, or a module-level "
                              "constant (NAME = literal)")
 
     def compare(self, node: ast.Compare) -> ir.Expr:

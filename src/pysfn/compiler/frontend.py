@@ -20,9 +20,10 @@ from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.hoisting import hoist_statement
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.promises import USAGE, PromiseCompiler
+from pysfn.compiler.suggest import callee_names, did_you_mean
 from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
-from pysfn.compiler.diagnostics import Loc
+from pysfn.compiler.diagnostics import CompileError, Loc
 from pysfn.compiler.errors import CATCH_ALL
 from pysfn.compiler.module import ModuleInfo, is_json_value
 from pysfn.compiler.scope import Scope
@@ -86,7 +87,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         params = a.posonlyargs + a.args + a.kwonlyargs
         checked = {p.arg: annotation_types(p.annotation) for p in params} if fn is info.entry else {}
         self.var_types = local_types(fn, {p.arg for p in params}, checked)
-        check_aliasing(fn, self.rep)
+        try:
+            check_aliasing(fn, self.rep)
+        except CompileError as e:
+            self.rep.record(e)
 
     def loc(self, node: ast.AST) -> Loc:
         return Loc.of(self.rep.file, node)
@@ -96,7 +100,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
     def block(self, stmts: list[ast.stmt]) -> tuple[ir.Stmt, ...]:
         out: list[ir.Stmt] = []
         for node in stmts:
-            out.extend(self.stmt(node))
+            try:
+                out.extend(self.stmt(node))
+            except CompileError as e:  # report it with the others at the end: go on with the next
+                self.rep.record(e)
         return tuple(out)
 
     def stmt(self, node: ast.stmt) -> list[ir.Stmt]:
@@ -577,8 +584,12 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                 or hasattr(builtins, root.id) or root.id in module_level_names(self.info.tree):
             # a library call, a builtin, a method of a value: Python code the Lambda can run
             return NotLowerable(node, f"'{name}(...)' is a call the state machine cannot make")
+        if root.id in self.info.async_functions:
+            return self.rep.error(node.func, f"'{name}' is an 'async def': a callee must be a plain function",
+                                  f"define it with 'def {root.id}(...)' (the Lambda calls it synchronously)")
+        hint = did_you_mean(name, callee_names(self.info))
         return self.rep.error(node.func, f"'{name}' is not a callee of this workflow",
-                              "callees are functions defined at the top level of this module or of a "
+                              hint or "callees are functions defined at the top level of this module or of a "
                               "local module it imports; builtins and library calls belong inside a callee")
 
     def check_arguments(self, node: ast.Call, fn: ast.FunctionDef, n_positional: int, keywords: list[str]) -> None:
@@ -726,6 +737,7 @@ def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
         scope.declare(p.arg)
     compiler = FunctionCompiler(info, scope, fn, callees)
     body = compiler.block(fn.body)
+    rep.raise_errors()
     return ir.Workflow(
         name=fn.name,
         params=tuple(ir.Param(p.arg, scope.lookup(p.arg), d, Loc.of(rep.file, p), input_spec(p, info))

@@ -377,11 +377,14 @@ def hoist_statement(fc, node: ast.stmt) -> list[ir.Stmt] | None:
         clone.iter = items
         return list(fc.block(before)) + fc.stmt(clone)
     if isinstance(node, ast.Raise) and (h.has_call(node.exc) or h.has_call(node.cause)):
-        if node.exc is not None and h.has_call(node.exc) and not isinstance(node.exc, ast.Call):
-            raise fc.rep.error(node.exc, "raise a class with its message: raise E(message)", "raise E(f(...))")
-        before, exc = h.lin_operands(node.exc) if node.exc is not None and h.has_call(node.exc) else ([], node.exc)
-        return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.Raise(exc, node.cause if not h.has_call(node.cause)
-                                                                       else None), node))
+        if h.is_task_call(node.exc) or node.exc is not None and not isinstance(node.exc, ast.Call):
+            return None  # not an exception class: stmt_Raise says so
+        before, exc = h.lin_operands(node.exc) if h.has_call(node.exc) else ([], node.exc)
+        cause = node.cause
+        if h.has_call(cause):  # evaluated after the exception, as in CPython; only its calls matter
+            more, _ = h.lin(cause)
+            before, cause = before + more, None
+        return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.Raise(exc, cause), node))
     return None
 
 
