@@ -66,7 +66,7 @@ def test_strict_refuses_extraction_at_the_line():
         compile_source(SOURCE, "flow.py", strict=True)
     # every extraction of the file is reported, in order (issue 13: all errors in one run)
     diags = info.value.diagnostics
-    assert [(d.loc.line, d.loc.col) for d in diags] == [(9, 12), (12, 10), (15, 16), (16, 15)]
+    assert [(d.loc.line, d.loc.col) for d in diags] == [(9, 12), (12, 10), (16, 16), (17, 15)]
     assert all("--strict forbids that" in d.message for d in diags)
 
 
