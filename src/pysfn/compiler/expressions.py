@@ -70,6 +70,9 @@ class ExpressionCompiler:
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 raise self.rep.error(node, "starred items are not supported", "list the items one by one")
             return ir.ListOf(tuple(self.expr(e) for e in node.elts), loc)
+        if isinstance(node, ast.Dict) and None in node.keys:  # {**a, "k": v}
+            from pysfn.compiler.dicts import dict_display
+            return dict_display(self, node)
         if isinstance(node, ast.Dict):
             keys = []
             for k in node.keys:
@@ -168,6 +171,9 @@ class ExpressionCompiler:
                                  "or a statement of its own", "assign it first: value = "
                                  + ast.unparse(node))
         builtin = self.builtin_name(node.func)
+        if builtin == "dict":  # dict(a, **b, k=v) (compiler/dicts.py)
+            from pysfn.compiler.dicts import dict_call
+            return dict_call(self, node)
         if builtin is not None and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
             lowered = self.builtin_call(builtin, node)
             if lowered is not None:

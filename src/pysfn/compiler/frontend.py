@@ -439,8 +439,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                                      "raise PSF.Fail(error, cause) or a named exception")
             return [ir.Reraise(self.caught[-1], self.loc(node))]
         if node.cause is not None:
-            raise self.rep.error(node.cause, "'raise ... from ...' is not supported",
-                                 "raise the new exception without 'from'")
+            self.check_cause(node.cause)  # `from err`: no machine meaning; the error and message stay
         call = exc if isinstance(exc, ast.Call) else None
         func = call.func if call else exc
         if self.info.psf_attr(func) == "Fail":
@@ -470,6 +469,19 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         if isinstance(message, ir.Const) and not isinstance(message.value, str):
             message = ir.Const(str(message.value), message.loc)
         return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
+
+    def check_cause(self, cause: ast.expr) -> None:
+        """``raise E(m) from cause``: CPython refuses (TypeError) a cause that is not an exception."""
+        if isinstance(cause, ast.Constant) and cause.value is None:
+            return
+        if isinstance(cause, ast.Name) and cause.id in self.exception_vars:
+            return
+        func = cause.func if isinstance(cause, ast.Call) else cause
+        if isinstance(func, ast.Name) and self.scope.lookup(func.id) is None \
+                and self.info.exceptions.is_exception(func.id):
+            return
+        raise self.rep.error(cause, f"'from {ast.unparse(cause)}': the cause of a raise must be an exception",
+                             "raise E(message) from err, with err bound by 'except ... as err' (or from None)")
 
     def stmt_Return(self, node: ast.Return) -> list[ir.Stmt]:
         value = node.value

@@ -376,16 +376,12 @@ def hoist_statement(fc, node: ast.stmt) -> list[ir.Stmt] | None:
         clone = copy.copy(node)
         clone.iter = items
         return list(fc.block(before)) + fc.stmt(clone)
-    if isinstance(node, ast.Raise) and (h.has_call(node.exc) or h.has_call(node.cause)):
-        if h.is_task_call(node.exc) or node.exc is not None and not isinstance(node.exc, ast.Call):
+    if isinstance(node, ast.Raise) and h.has_call(node.exc) and not h.has_call(node.cause):
+        if h.is_task_call(node.exc) or not isinstance(node.exc, ast.Call):
             return None  # not an exception class: stmt_Raise says so
-        before, exc = h.lin_operands(node.exc) if h.has_call(node.exc) else ([], node.exc)
-        cause = node.cause
-        if h.has_call(cause):  # evaluated after the exception, as in CPython; only its calls matter
-            more, _ = h.lin(cause)
-            before, cause = before + more, None
-        return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.Raise(exc, cause), node))
-    return None
+        before, exc = h.lin_operands(node.exc)
+        return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.Raise(exc, node.cause), node))
+    return None  # (a callee's result as a cause is refused by stmt_Raise: CPython raises TypeError)
 
 
 def while_statement(fc, h: Hoister, node: ast.While) -> ir.While:
