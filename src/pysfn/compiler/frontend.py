@@ -592,13 +592,20 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if isinstance(root, ast.Call) and self.info.psf_attr(root.func) == "promise":
                 return self.rep.error(node, "a promise chain must end with .result()", "value = " + USAGE)
             root = root.func if isinstance(root, ast.Call) else root.value
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in self.info.local_modules and self.scope.lookup(func.value.id) is None:
+            hint = did_you_mean(name, callee_names(self.info))
+            return self.rep.error(func, f"'{name}' is not a function of the local module '{func.value.id}'",
+                                  hint or f"define 'def {func.attr}(...)' in {func.value.id}.py")
+        if isinstance(node.func, ast.Name) and node.func.id in self.info.async_functions \
+                and self.scope.lookup(node.func.id) is None:
+            return self.rep.error(node.func, f"'{name}' is an 'async def': a callee must be a plain function",
+                                  f"define it with 'def {name}(...)' (the Lambda calls it synchronously)")
         if not isinstance(root, ast.Name) or self.scope.lookup(root.id) is not None \
                 or hasattr(builtins, root.id) or root.id in module_level_names(self.info.tree):
             # a library call, a builtin, a method of a value: Python code the Lambda can run
             return NotLowerable(node, f"'{name}(...)' is a call the state machine cannot make")
-        if root.id in self.info.async_functions:
-            return self.rep.error(node.func, f"'{name}' is an 'async def': a callee must be a plain function",
-                                  f"define it with 'def {root.id}(...)' (the Lambda calls it synchronously)")
         hint = did_you_mean(name, callee_names(self.info))
         return self.rep.error(node.func, f"'{name}' is not a callee of this workflow",
                               hint or "callees are functions defined at the top level of this module or of a "
