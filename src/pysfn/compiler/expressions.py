@@ -167,9 +167,8 @@ class ExpressionCompiler:
                 and isinstance(node.args[0], ast.Name) and node.args[0].id in self.exception_vars:
             return ir.ErrorMessage(self.scope.lookup(node.args[0].id), self.loc(node))
         if self.is_call_of_callee_or_api(node):
-            raise self.rep.error(node, "a callee call must be the whole right-hand side of an assignment "
-                                 "or a statement of its own", "assign it first: value = "
-                                 + ast.unparse(node))
+            raise self.rep.error(node, "a callee call cannot run here (a 'case' guard or a pattern)",
+                                 "assign it first: value = " + ast.unparse(node))
         builtin = self.builtin_name(node.func)
         if builtin == "dict":  # dict(a, **b, k=v) (compiler/dicts.py)
             from pysfn.compiler.dicts import dict_call
