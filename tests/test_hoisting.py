@@ -120,3 +120,138 @@ def test_hoisted_calls_get_the_enclosing_catch():
     catching = [s for _, s in states_of(result.definition) if s["Type"] == "Task"]
     assert len(catching) == 2
     assert all(s["Catch"][0]["ErrorEquals"] == ["KeyError"] for s in catching)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random expressions with callees everywhere: the same value and the same calls, in the same
+# order, natively and compiled (pysfn.local, which runs Map iterations in order)
+
+PROGRAM_HEAD = '''\
+import pysfn as PSF
+
+CALLS = []
+
+
+def f(x):
+    CALLS.append(["f", x])
+    return x + 1
+
+
+def g(x):
+    CALLS.append(["g", x])
+    return x * 2
+
+
+def t(x):
+    CALLS.append(["t", x])
+    return x % 3 == 0
+
+
+def h(s):
+    CALLS.append(["h", s])
+    return s + "!"
+
+
+@PSF.main
+def flow(a, b, s, xs):
+'''
+
+
+class Gen:
+    def __init__(self, rnd):
+        self.rnd = rnd
+
+    def int_(self, depth: int) -> str:
+        r = self.rnd.random()
+        if depth <= 0 or r < 0.2:
+            return self.rnd.choice(["a", "b", "len(xs)", "3", "-2", "0"])
+        if r < 0.45:
+            return f"{self.rnd.choice('fg')}({self.int_(depth - 1)})"
+        if r < 0.6:
+            return f"({self.int_(depth - 1)} {self.rnd.choice(['+', '-', '*'])} {self.int_(depth - 1)})"
+        if r < 0.72:
+            return f"({self.int_(depth - 1)} if {self.bool_(depth - 1)} else {self.int_(depth - 1)})"
+        if r < 0.8:
+            return f"len({self.list_(depth - 1)})"
+        if r < 0.9:
+            return f"({self.bool_(depth - 1)} and {self.int_(depth - 1)} or {self.int_(depth - 1)})"
+        return f'{{"k": {self.int_(depth - 1)}, "j": {self.int_(depth - 1)}}}["{self.rnd.choice("kj")}"]'
+
+    def bool_(self, depth: int) -> str:
+        r = self.rnd.random()
+        if depth <= 0 or r < 0.2:
+            return self.rnd.choice(["a > b", "a == 0", "True", "len(xs) > 1"])
+        if r < 0.4:
+            return f"t({self.int_(depth - 1)})"
+        if r < 0.55:
+            return f"({self.bool_(depth - 1)} {self.rnd.choice(['and', 'or'])} {self.bool_(depth - 1)})"
+        if r < 0.65:
+            return f"not {self.bool_(depth - 1)}"
+        if r < 0.85:
+            return f"({self.int_(depth - 1)} < {self.int_(depth - 1)} <= {self.int_(depth - 1)})"
+        return f"({self.int_(depth - 1)} {self.rnd.choice(['==', '!=', '<'])} {self.int_(depth - 1)})"
+
+    def list_(self, depth: int) -> str:
+        r = self.rnd.random()
+        if depth <= 0 or r < 0.25:
+            return "xs"
+        if r < 0.5:
+            return f"[{self.int_(depth - 1)}, {self.int_(depth - 1)}]"
+        if r < 0.7:
+            return f"[{self.rnd.choice('fg')}(x) + {self.int_(depth - 2)} for x in xs]"
+        if r < 0.85:
+            return f"[x for x in xs if {self.rnd.choice(['t(x)', 'x > 0', 't(x + a)'])}]"
+        return f"[{self.int_(depth - 1)} for x in xs if x != b]"
+
+    def str_(self, depth: int) -> str:
+        r = self.rnd.random()
+        if depth <= 0 or r < 0.3:
+            return "s"
+        if r < 0.6:
+            return f"h({self.str_(depth - 1)})"
+        inner = self.rnd.choice(["s", "h(s)", "h(h(s))"])  # no f-string inside an f-string (3.11)
+        return f"f'<{{{inner}}}|{{len({self.list_(depth - 1)})}}>' + {self.str_(depth - 1)}"
+
+    def program(self) -> str:
+        lines = []
+        for i in range(4):
+            kind = self.rnd.choice(["int", "bool", "list", "str", "if", "while"])
+            if kind == "if":
+                lines += [f"if {self.bool_(2)}:", f"    v{i} = {self.int_(2)}",
+                          f"elif {self.bool_(2)}:", f"    v{i} = {self.int_(1)}", "else:", f"    v{i} = None"]
+            elif kind == "while":
+                lines += [f"v{i} = 0", f"while v{i} < 3 and not t(v{i} + a):", f"    v{i} += 1"]
+            else:
+                lines.append(f"v{i} = {getattr(self, kind + '_')(3)}")
+        lines.append("return [" + ", ".join(f"v{i}" for i in range(4)) + "]")
+        return PROGRAM_HEAD + "".join(f"    {line}\n" for line in lines)
+
+
+INPUTS = [{"a": 3, "b": 1, "s": "Straße", "xs": [3, -1, 0]}, {"a": 0, "b": 0, "s": "", "xs": []},
+          {"a": -2, "b": 5, "s": "👍", "xs": [6]}]
+
+
+@pytest.mark.parametrize("seed", range(int(__import__("os").environ.get("PYSFN_HOIST_SEEDS", "40"))))
+def test_random_expressions_with_callees_keep_value_and_call_order(tmp_path, seed):
+    import random
+    source = Gen(random.Random(seed)).program()
+    name = f"hoist_fuzz_{seed}"
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        compiled = compile_file(path)
+        invoke = dispatcher(compiled)
+        module = importlib.import_module(name)
+        for inp in INPUTS:
+            module.CALLS.clear()
+            native = module.flow(**copy.deepcopy(inp))
+            native_calls = list(module.CALLS)
+            module.CALLS.clear()
+            result = run_definition(compiled.definition, copy.deepcopy(inp), invoke)
+            assert result.status == "SUCCEEDED", (source, inp, result.error, result.cause)
+            assert result.output == native, (source, inp)
+            assert module.CALLS == native_calls, (source, inp)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop(name, None)
