@@ -83,11 +83,12 @@ def hoisted(amount, currency="eu", text="", raw=None, ids=[1, 2]):
     else:
         branch = "none"
     biggest = max(price(i) for i in ids) if ids else None
+    first_id = ids[price(-1)] if ids else None                       # a callee in a subscript
     if amount == 404:
         raise ValueError(label(amount))
     return {"total": total, "ok": ok, "either": either, "picked": picked, "chained": chained,
             "results": results, "msg": msg, "day": day, "size": size, "rows": rows, "positive": positive,
-            "priced": priced, "count": count, "branch": branch, "biggest": biggest,
+            "priced": priced, "count": count, "branch": branch, "biggest": biggest, "first_id": first_id,
             "first": {"day": weekday_of(text), "label": label(picked)}}
 
 

@@ -167,7 +167,7 @@ class ExpressionCompiler:
                 and isinstance(node.args[0], ast.Name) and node.args[0].id in self.exception_vars:
             return ir.ErrorMessage(self.scope.lookup(node.args[0].id), self.loc(node))
         if self.is_call_of_callee_or_api(node):
-            raise self.rep.error(node, "a callee call cannot run here (a 'case' guard or a pattern)",
+            raise self.rep.error(node, "a callee call cannot run here (a 'case' guard, a 'del' target)",
                                  "assign it first: value = " + ast.unparse(node))
         builtin = self.builtin_name(node.func)
         if builtin == "dict":  # dict(a, **b, k=v) (compiler/dicts.py)
