@@ -114,6 +114,15 @@ def test_a_comprehension_calling_two_callees_is_one_map():
     assert tasks(result.definition) == ["g", "f"]
 
 
+def test_the_extracted_items_of_a_map_are_extracted_alone():
+    """``[f(x) for x in sorted(a)]``: sorted() runs in the Lambda, each f(x) in a Task of the Map
+    (extracting the whole comprehension would hide the calls of f in the Lambda)."""
+    result = compile_source(HEAD + "    return [f(x) for x in sorted(a)], [g(f(x)) for x in sorted(a) if x]\n",
+                            "wf.py")
+    assert [e.expression for e in result.extractions] == ["sorted(a)", "sorted(a)"]
+    assert sorted(tasks(result.definition)) == ["f", "f", "g", "pysfn_extracted_wf.L11_1", "pysfn_extracted_wf.L11_2"]
+
+
 def test_hoisted_calls_get_the_enclosing_catch():
     result = compile_source(HEAD + "    try:\n        return [f(a), g(b)]\n    except KeyError:\n"
                             "        return None\n", "wf.py")

@@ -25,7 +25,8 @@ from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import CompileError, Loc
 from pysfn.compiler.errors import CATCH_ALL
-from pysfn.compiler.module import ModuleInfo, is_json_value
+from pysfn.compiler.constants import constant_value
+from pysfn.compiler.module import ModuleInfo, is_json_value, top_level_names
 from pysfn.compiler.scope import Scope
 
 NOT_YET = "this construct is not supported by pysfn yet"
@@ -741,16 +742,18 @@ def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
     defaults = [None] * (len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
     for p, d in zip(plain, defaults):
         default = None
-        if d is not None:
-            try:
-                value = ast.literal_eval(d)
-            except ValueError:
-                raise rep.error(d, "a parameter default must be a literal", "use a JSON literal: 0, \"\", None, [], {}")
-            if isinstance(value, tuple):
-                value = list(value)
-            if not is_json_value(value):
-                raise rep.error(d, "a parameter default must be a JSON value", "use a JSON literal: 0, \"\", None, [], {}")
-            default = ir.Const(value, Loc.of(rep.file, d))
+        if d is not None:  # a literal, or a constant expression of literals and module constants
+            ok, value = constant_value(d, info.constants, top_level_names(info.tree))
+            if ok:
+                default = ir.Const(value, Loc.of(rep.file, d))
+            else:  # reported with the errors of the body
+                try:
+                    ast.literal_eval(d)
+                    what = "a JSON value"
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    what = "a literal (or a constant expression of literals and module constants)"
+                rep.record(rep.error(d, f"a parameter default must be {what}",
+                                     "use a JSON literal: 0, \"\", None, [], {}"))
         params.append((p, default))
     for p, _ in params:
         scope.declare(p.arg)

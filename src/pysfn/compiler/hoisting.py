@@ -76,8 +76,24 @@ class Hoister:
         if isinstance(value, ast.ListComp) and self.fc.is_fanout(value):
             gen = value.generators[0]
             return not (self.has_call(gen.iter) or any(self.has_call(c) for c in gen.ifs)
-                        or any(self.has_call(c) for c in call_operands(value.elt)))
+                        or any(self.has_call(c) for c in call_operands(value.elt))) \
+                and self.feeds_a_map(gen.iter)
         return False
+
+    def feeds_a_map(self, items: ast.expr) -> bool:
+        """Whether the machine computes ``items`` itself (else it is extracted first, on its own:
+        extracting the whole comprehension would hide its callee calls in the Lambda)."""
+        fc = self.fc
+        warnings = len(fc.rep.warnings)
+        try:
+            fc.iteration(items, [])
+            return True
+        except NotLowerable:
+            return False
+        except Exception:  # a mistake: the real compile of the statement reports it
+            return True
+        finally:
+            del fc.rep.warnings[warnings:]
 
     # ------------------------------------------------------------------ hidden variables
 
@@ -242,6 +258,10 @@ class Hoister:
                                "[f(x) for x in items]; nest a second comprehension in the element if needed")
         gen = node.generators[0]
         before, items = self.lin(gen.iter)
+        if not self.feeds_a_map(items):  # sorted(xs), a library call: computed first, on its own
+            t = self.temp(gen.iter, "items")
+            before.append(self.assign(t, items, gen.iter))
+            items = self.load(t, gen.iter)
         comp = copy.copy(node)
         comp.generators = [ast.copy_location(ast.comprehension(gen.target, items, gen.ifs, 0), gen)]
         if isinstance(comp, ast.ListComp) and self.simple(comp):
