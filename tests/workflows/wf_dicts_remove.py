@@ -19,7 +19,7 @@ def lookup(d, key):
 
 
 @PSF.main
-def dicts(a, b, xs, x, pairs=None, key="k"):
+def dicts(a, b, xs, x, pairs=None, key="k", limit=TIMEOUT // 2 + len(BASE)):
     merged = {**a, **b}
     mixed = {"first": 0, **a, "last": len(xs), **b}
     called = dict(a, **b)
@@ -35,7 +35,7 @@ def dicts(a, b, xs, x, pairs=None, key="k"):
             raise Rejected(f"no {key}") from err
         raise Rejected("missing") from None
     return {"merged": merged, "mixed": mixed, "called": called, "kw": kw, "copied": copied, "pairs": from_pairs,
-            "xs": xs, "value": value, "constants": [TIMEOUT, LIMITS, NAMES, WHERE, HALF]}
+            "xs": xs, "value": value, "constants": [TIMEOUT, LIMITS, NAMES, WHERE, HALF, limit]}
 
 
 CASES = [

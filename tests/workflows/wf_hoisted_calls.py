@@ -84,11 +84,13 @@ def hoisted(amount, currency="eu", text="", raw=None, ids=[1, 2]):
         branch = "none"
     biggest = max(price(i) for i in ids) if ids else None
     first_id = ids[price(-1)] if ids else None                       # a callee in a subscript
+    by_label = {label(i): price(i) for i in ids}                      # a dict comprehension: a Map of pairs
+    checked = {label(i): i for i in ids if check(i)}
     if amount == 404:
         raise ValueError(label(amount))
     return {"total": total, "ok": ok, "either": either, "picked": picked, "chained": chained,
             "results": results, "msg": msg, "day": day, "size": size, "rows": rows, "positive": positive,
-            "priced": priced, "count": count, "branch": branch, "biggest": biggest, "first_id": first_id,
+            "priced": priced, "count": count, "branch": branch, "biggest": biggest, "first_id": first_id, "by_label": by_label, "checked": checked,
             "first": {"day": weekday_of(text), "label": label(picked)}}
 
 

@@ -32,7 +32,7 @@ def fail_if(x, bad):
 
 
 @PSF.main
-def errors(key, mode="once", bad=None):
+def errors(key, mode="once", bad=None, map_bad=None):
     try:
         result = wrap(flaky(key, mode))                 # flaky retried in its own Task, then wrap
     except ValueError as e:
@@ -41,9 +41,13 @@ def errors(key, mode="once", bad=None):
         picked = [fail_if(1, bad), fail_if(2, bad) * 10]
     except KeyError as e:
         picked = ["caught", str(e)]
+    try:
+        mapped = [wrap(fail_if(i, map_bad)) for i in [1, 2, 3]]  # the Map's Catch: the item's error
+    except KeyError as e:
+        mapped = "caught " + str(e)
     again = wrap(PSF.with_retry_spec(flaky, (key + "-spec", "never" if mode == "value" else mode),
                                      ([ConnectionError], 1, 3)))
-    return {"result": result, "picked": picked, "again": again}
+    return {"result": result, "picked": picked, "mapped": mapped, "again": again}
 
 
 CASES = [
@@ -52,3 +56,5 @@ CASES = [
     {"key": "c", "mode": "value", "bad": 1},
     {"key": "d", "mode": "always"},
 ]
+# an item of the Map fails while the others run: the same result; the counts depend on timing
+RACY_CASES = [{"key": "e", "mode": "never", "map_bad": 2}]

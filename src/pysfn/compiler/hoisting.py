@@ -438,7 +438,7 @@ def map_statement(fc, h: Hoister, node: ast.stmt) -> list[ir.Stmt]:
         if isinstance(node, ast.Expr):
             return [ir.Effect(mapped, loc)]
         return [ir.Assign((lookup_target(fc, node),), mapped, loc)]
-    # the iteration gave [keep, value] (a filter) or [key, value] (a dict), or both
+    # the iteration gave [keep, value] (a filter), [key, value] (a dict) or [keep, key, value]
     pairs = h.temp(comp, "mapped")
     out = [ir.Assign((pairs,), mapped, loc)]
     p = h.temp(comp, "pair")
@@ -475,8 +475,8 @@ def map_with_body(fc, h: Hoister, comp, filtered: bool) -> ir.MapCall:
         raise fc.rep.error(gen.iter, "these items cannot feed a Map state",
                            "store them in a variable first: items = ...; [f(x) for x in items]")
     at = comp
-    element = comp.elt if isinstance(comp, ast.ListComp) else \
-        ast.copy_location(ast.List([comp.key, comp.value], ast.Load()), comp)
+    # what an iteration returns: the element; [key, value] for a dict; [True, ...] first if kept
+    parts = [comp.elt] if isinstance(comp, ast.ListComp) else [comp.key, comp.value]
     var = fc.scope.hidden("item")
     name = gen.target.id
     saved = fc.scope.vars.get(name)
@@ -484,7 +484,7 @@ def map_with_body(fc, h: Hoister, comp, filtered: bool) -> ir.MapCall:
     try:
         conditions: tuple[ir.Expr, ...] = ()
         if filtered:
-            keep = ast.Return(ast.List([ast.Constant(True), element], ast.Load()))
+            keep = ast.Return(ast.List([ast.Constant(True)] + parts, ast.Load()))
             inner: ast.stmt = ast.copy_location(keep, at)
             for c in reversed(gen.ifs):
                 inner = ast.copy_location(ast.If(c, [inner], []), c)
@@ -492,6 +492,7 @@ def map_with_body(fc, h: Hoister, comp, filtered: bool) -> ir.MapCall:
                                                                        ast.Load())), at)]
         else:
             conditions = tuple(fc.condition(c) for c in gen.ifs)
+            element = parts[0] if len(parts) == 1 else ast.copy_location(ast.List(parts, ast.Load()), comp)
             body_ast = [ast.copy_location(ast.Return(element), at)]
         for stmt in body_ast:
             ast.fix_missing_locations(stmt)
