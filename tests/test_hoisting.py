@@ -182,8 +182,11 @@ class Gen:
             return f"({self.int_(depth - 1)} if {self.bool_(depth - 1)} else {self.int_(depth - 1)})"
         if r < 0.8:
             return f"len({self.list_(depth - 1)})"
-        if r < 0.9:
+        if r < 0.85:
             return f"({self.bool_(depth - 1)} and {self.int_(depth - 1)} or {self.int_(depth - 1)})"
+        if r < 0.9:
+            test = self.rnd.choice(["t(x)", "x > 0", "f(x) > a"])
+            return "len({h(s) + \"k\": x for x in xs if " + test + "})"
         return f'{{"k": {self.int_(depth - 1)}, "j": {self.int_(depth - 1)}}}["{self.rnd.choice("kj")}"]'
 
     def bool_(self, depth: int) -> str:
