@@ -267,3 +267,18 @@ def test_random_expressions_with_callees_keep_value_and_call_order(tmp_path, see
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop(name, None)
+
+
+@pytest.mark.parametrize("line", ["b = f\"{a:{f(1)}}\"", "if f\"{a:{f(1)}}\":\n        pass",
+                                  "while f\"{a:{f(1)}}\":\n        pass", "f\"{a:{f(1)}}\"",
+                                  "return g(f\"{a:{f(1)}}\")"])
+def test_a_call_that_cannot_be_moved_out_is_an_error_not_extracted(line):
+    """A callee in an f-string's format spec: never hidden in extracted code."""
+    from pysfn.compiler import CompileError
+    with pytest.raises(CompileError, match="this callee call cannot be moved out of its expression"):
+        compile_source(HEAD + "    " + line + "\n", "wf.py")
+
+
+def test_a_call_of_a_call_result_is_no_endless_rewrite():
+    result = compile_source(HEAD + "    return f(a).upper(), f(1)(2)\n", "wf.py")
+    assert tasks(result.definition)[:2] == ["f", "f"]

@@ -95,6 +95,17 @@ class Hoister:
         finally:
             del fc.rep.warnings[warnings:]
 
+    def check_moved(self, rest: ast.AST) -> None:
+        """A call the rewrite could not move out (one in an f-string's format spec): say so, rather
+        than let extraction hide it in the Lambda. ``rest`` itself may be a whole-value form."""
+        if getattr(rest, "pysfn_map", False) or isinstance(rest, ast.expr) and self.simple(rest):
+            return
+        todo = list(call_operands(rest)) if self.is_task_call(rest) else [rest]
+        for n in (m for t in todo for m in ast.walk(t)):
+            if self.is_task_call(n):
+                raise self.fc.rep.error(n, "this callee call cannot be moved out of its expression",
+                                        "assign it to a variable first: value = " + ast.unparse(n))
+
     # ------------------------------------------------------------------ hidden variables
 
     def temp(self, at: ast.AST, kind: str = "result") -> str:
@@ -293,6 +304,8 @@ def operand_slots(node: ast.AST):
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Attribute):
             yield node, "func", None  # the method's object: get_slot/set_slot reach node.func.value
+        elif not isinstance(node.func, ast.Name):
+            yield node, "func_whole", None  # f(x)(y): what is called is computed first
         for i, a in enumerate(node.args):
             yield (a, "value", None) if isinstance(a, ast.Starred) else (node, "args", i)
         for i in range(len(node.keywords)):
@@ -316,6 +329,8 @@ def operand_slots(node: ast.AST):
 
 
 def get_slot(holder, field, index):
+    if field == "func_whole":
+        return holder.func
     value = getattr(holder, field)
     if isinstance(holder, ast.Call) and field == "func":
         return value.value
@@ -325,7 +340,9 @@ def get_slot(holder, field, index):
 
 
 def set_slot(holder, field, index, new):
-    if isinstance(holder, ast.Call) and field == "func":
+    if field == "func_whole":
+        holder.func = new
+    elif isinstance(holder, ast.Call) and field == "func":
         func = copy.copy(holder.func)
         func.value = new
         holder.func = func
@@ -351,6 +368,23 @@ def hoist_statement(fc, node: ast.stmt) -> list[ir.Stmt] | None:
     h = Hoister(fc)
     if isinstance(node, (ast.Assign, ast.Return, ast.Expr)) and getattr(node.value, "pysfn_map", False):
         return map_statement(fc, h, node)
+    if getattr(node, "pysfn_hoisted", False):  # rewritten once already: what is left stays
+        return None
+    return _hoist(fc, h, node)
+
+
+def _mark(node: ast.stmt, h: "Hoister | None" = None) -> ast.stmt:
+    """A statement made by the rewrite: it is not rewritten again; a call the rewrite could not move
+    (one in a format spec) is reported."""
+    if h is not None:
+        for field in ("value", "iter", "exc"):
+            if isinstance(getattr(node, field, None), ast.AST):
+                h.check_moved(getattr(node, field))
+    node.pysfn_hoisted = True
+    return node
+
+
+def _hoist(fc, h: "Hoister", node: ast.stmt) -> list[ir.Stmt] | None:
     if isinstance(node, ast.AnnAssign) and node.value is not None and h.has_call(node.value) \
             and not h.simple(node.value):
         node = ast.copy_location(ast.Assign([node.target], node.value), node)
@@ -363,24 +397,27 @@ def hoist_statement(fc, node: ast.stmt) -> list[ir.Stmt] | None:
             return None
         if isinstance(node, ast.Expr) and isinstance(value, ast.Call) and fc.changing_call(value):
             before, rest = h.lin_operands(value, keep_object=True)
-            return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.Expr(rest), node))
+            return list(fc.block(before)) + fc.stmt(_mark(ast.copy_location(ast.Expr(rest), node), h))
         if isinstance(node, ast.Assign) and isinstance(value, ast.Call) and fc.changing_call(value):
             before, rest = h.lin_operands(value, keep_object=True)
         else:
             before, rest = h.lin(value, top=True)
         if isinstance(node, ast.Expr):
             if isinstance(rest, ast.Call) or getattr(rest, "pysfn_map", False):
-                return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.Expr(rest), node))
+                return list(fc.block(before)) + fc.stmt(_mark(ast.copy_location(ast.Expr(rest), node), h))
+            h.check_moved(rest)
             return list(fc.block(before))  # the rest only combines results: nothing left to run
         clone = copy.copy(node)
         clone.value = rest
-        return list(fc.block(before)) + fc.stmt(clone)
+        return list(fc.block(before)) + fc.stmt(_mark(clone, h))
     if isinstance(node, ast.AugAssign) and h.has_call(node.value):
         before, rest = h.lin(node.value)
-        return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.AugAssign(node.target, node.op, rest), node))
+        augmented = ast.copy_location(ast.AugAssign(node.target, node.op, rest), node)
+        return list(fc.block(before)) + fc.stmt(_mark(augmented, h))
     if isinstance(node, ast.If):
         if h.has_call(node.test):
             before, test = h.lin(node.test)
+            h.check_moved(test)
             rewritten = ast.copy_location(ast.If(test, node.body, node.orelse), node)
             return list(fc.block(before)) + fc.stmt(rewritten)
         orelse = node.orelse
@@ -395,12 +432,12 @@ def hoist_statement(fc, node: ast.stmt) -> list[ir.Stmt] | None:
         before, items = h.lin(node.iter, top=True)
         clone = copy.copy(node)
         clone.iter = items
-        return list(fc.block(before)) + fc.stmt(clone)
+        return list(fc.block(before)) + fc.stmt(_mark(clone, h))
     if isinstance(node, ast.Raise) and h.has_call(node.exc) and not h.has_call(node.cause):
         if h.is_task_call(node.exc) or not isinstance(node.exc, ast.Call):
             return None  # not an exception class: stmt_Raise says so
         before, exc = h.lin_operands(node.exc)
-        return list(fc.block(before)) + fc.stmt(ast.copy_location(ast.Raise(exc, node.cause), node))
+        return list(fc.block(before)) + fc.stmt(_mark(ast.copy_location(ast.Raise(exc, node.cause), node), h))
     return None  # (a callee's result as a cause is refused by stmt_Raise: CPython raises TypeError)
 
 
@@ -408,6 +445,7 @@ def while_statement(fc, h: Hoister, node: ast.While) -> ir.While:
     """The test's Tasks are the loop's ``setup``: they run before every test, as in CPython."""
     from pysfn.compiler.history import warn_if_unbounded
     before, test_ast = h.lin(node.test)
+    h.check_moved(test_ast)
     setup = fc.block(before)
     try:
         test = fc.condition(test_ast)
@@ -456,7 +494,7 @@ def map_statement(fc, h: Hoister, node: ast.stmt) -> list[ir.Stmt]:
     clone.value = rest
     if isinstance(node, ast.Expr):
         return out
-    return out + fc.stmt(clone)
+    return out + fc.stmt(_mark(clone, h))
 
 
 def lookup_target(fc, node: ast.Assign) -> str:
