@@ -94,7 +94,8 @@ class Reporter:
             raise CompileError(sorted(self.errors, key=lambda d: (d.loc.line, d.loc.col)))
 
     def _line(self, line: int) -> str | None:
-        lines = self.source.splitlines()
+        from pysfn.compiler.source_check import source_lines  # split where the tokenizer does
+        lines = source_lines(self.source)
         return lines[line - 1] if 1 <= line <= len(lines) else None
 
     def diagnostic(self, severity: str, node_or_loc, message: str, hint: str | None = None) -> Diagnostic:

@@ -19,6 +19,12 @@ import ast
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import T, expression
 from pysfn.compiler.loops import py_type, typed_error
+from pysfn.compiler.numbers import tag
+
+
+def _is_dict(x: str) -> str:
+    """A JSON object that is a dict (not a tagged whole float, numbers.py)."""
+    return f"($type({x}) = 'object' and $not({tag(x)}))"
 
 
 def dict_display(fc, node: ast.Dict) -> ir.Expr:
@@ -72,11 +78,11 @@ def dict_change(op: str, c: str, args: list[str]) -> str | None:
     """JSONata of the dict steps (``c``: the dict so far, or dict()'s argument), or None."""
     if op == "merge_display":
         o = args[0]
-        return (f"$type({o}) = 'object' ? $merge([{c}, {o}]) "
+        return (f"{_is_dict(o)} ? $merge([{c}, {o}]) "
                 f": {typed_error('TypeError', o, 'object is not a mapping')}")
     if op == "merge_kwargs":
         o, d = args[0], f"{T}dup"
-        return (f"$type({o}) != 'object' ? $error(\"TypeError: dict() argument after ** must be a mapping, "
+        return (f"$not({_is_dict(o)}) ? $error(\"TypeError: dict() argument after ** must be a mapping, "
                 f"not \" & {py_type(o)}) "
                 f": ({d} := $filter($keys({o}), function({T}k) {{ $exists($lookup({c}, {T}k)) }}); "
                 f"$exists({d}) ? $error(\"TypeError: dict() got multiple values for keyword argument '\" "
@@ -92,11 +98,11 @@ def dict_change(op: str, c: str, args: list[str]) -> str | None:
                 f"& {py_type(k)})) "
                 f": $error('ValueError: dictionary update sequence element #' & $string({n}) & ' has length ' "
                 f"& $string($count({p})) & '; 2 is required')) "
-                f": $type({p}) in ['string', 'object'] ? $error('TypeError: pysfn: dict() of a list of strings "
+                f": $type({p}) = 'string' or {_is_dict(p)} ? $error('TypeError: pysfn: dict() of a list of strings "
                 f"or dicts is not supported in the state machine') "
                 f": $error('TypeError: cannot convert dictionary update sequence element #' & $string({n}) "
                 f"& ' to a sequence')")
-        return (f"$type({c}) = 'object' ? {c} "
+        return (f"{_is_dict(c)} ? {c} "
                 f": $type({c}) = 'array' ? $reduce({c}, function({acc}, {p}, {n}) {{ {pair} }}, {{}}) "
                 f": {typed_error('TypeError', c, 'object is not iterable')}")
     return None
