@@ -45,12 +45,18 @@ import importlib
 import importlib.metadata
 import json
 import logging
+import os
 import threading
 import types
 from typing import Any, Callable
 
 import jsonata
+import jsonata.functions as _jsonata_functions
+import jsonata.jsonata as _jsonata_python
 import moto
+import moto.stepfunctions.parser.asl.component.common.assign.assign_decl as _assign_decl
+import moto.stepfunctions.parser.asl.component.state.exec.execute_state as _execute_state
+import moto.stepfunctions.parser.asl.component.state.state as _state
 import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as _retrier_decl
 import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as _wait_function
 import moto.stepfunctions.parser.asl.eval.states as _states
@@ -65,8 +71,10 @@ from moto.stepfunctions.parser.asl.eval.states import ContextObjectData, Executi
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 
+import jsonata_js_engine
+
 __all__ = ["execute", "python_invoke", "check_patch_points", "PATCHED_NAMES", "Invoke",
-           "MOTO_VERSION", "JSONATA_VERSION"]
+           "MOTO_VERSION", "JSONATA_VERSION", "ENGINES", "use_engine", "engine", "evaluate"]
 
 MOTO_VERSION = "5.2.5"
 JSONATA_VERSION = "0.7.1"  # the jsonata-python distribution
@@ -83,6 +91,10 @@ PATCHED_NAMES = [
     _PREFIX + "component.common.retry.retrier_decl:time",                        # patch 3
     _PREFIX + "component.state.wait.wait_function.wait_function:WaitFunction._wait_interval",  # patch 3
     _PREFIX + "component.state.exec.state_task.lambda_eval_utils:_invoke_lambda_function",     # Lambda
+    _PREFIX + "component.common.assign.assign_decl:AssignDecl._eval_body",                     # patch 5
+    _PREFIX + "component.state.state:CommonStateField._eval_body",                             # patch 5
+    _PREFIX + "component.state.exec.execute_state:ExecutionState._evaluate_with_timeout",      # patch 5
+    "jsonata.functions:Functions.lowercase",                                                    # patch 6
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -113,18 +125,55 @@ check_patch_points()
 logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)  # it logs a dump per error
 
 
-# Patch 1: evaluate JSONata with jsonata-python. moto hands over one self-contained expression
+# Patch 1: evaluate JSONata with the selected engine. moto hands over one self-contained expression
 # (variable declarations prepended) and evaluates it against no input document.
-def _eval_jsonata(expression: str) -> Any:
+#   "python": jsonata-python (pure Python, in-process; the same library pysfn.local uses);
+#   "js":     the JSONata reference implementation, npm jsonata 2.0.6 (the version AWS implements),
+#             in a long-lived Node worker (tests/jsonata_js_engine.py).
+# The differential suite runs under both: an expression pysfn emits on which they disagree is a
+# compiler bug, unless AWS-MEASURED.md says which one is right (then the wrong one is patched here).
+ENGINES = ("python", "js")
+_ENGINE_VARIABLE = "PYSFN_ORACLE_JSONATA"
+_engine = os.environ.get(_ENGINE_VARIABLE, "python") or "python"
+assert _engine in ENGINES, f"{_ENGINE_VARIABLE} must be one of {ENGINES}, not {_engine!r}"
+
+
+def use_engine(name: str) -> None:
+    """Select the JSONata engine of every later execution ("python" or "js")."""
+    global _engine
+    assert name in ENGINES, f"the oracle's JSONata engine is one of {ENGINES}, not {name!r}"
+    if name == "js":
+        assert jsonata_js_engine.version() == jsonata_js_engine.VERSION
+    _engine = name
+
+
+def engine() -> str:
+    return _engine
+
+
+def evaluate(expression: str) -> Any:
+    """One JSONata expression in the selected engine: None for undefined (and null), as moto expects
+    (it tells them apart by evaluating ``$exists(...)`` of the same expression)."""
+    if _engine == "js":
+        result = jsonata_js_engine.evaluate(expression)
+        return None if result is jsonata_js_engine.UNDEFINED else result
     return jsonata.Jsonata(expression).evaluate(None)
 
 
-_jsonata._eval_jsonata = _eval_jsonata
+_jsonata._eval_jsonata = evaluate
 
 
 # Patch 2: bind variables as JSON literals, strings included (moto's version splices strings raw).
+# Patch 4 (surrogates): the literals keep characters above U+FFFF as they are. moto's JSON escapes
+# them (ensure_ascii) as two \uXXXX surrogate escapes, which jsonata-python reads as two separate
+# characters: "👍" then had $length 2 and $substring split it. AWS counts it as one code point.
+def _json_default(value: Any) -> str:  # as moto's to_json_str: dates as ISO text, anything else str()
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else str(value)
+
+
 def _encode_variables(bindings: dict) -> str:
-    return "".join(f"{name}:={to_json_str(value, separators=(',', ':'))};" for name, value in bindings.items())
+    return "".join(f"{name}:={json.dumps(value, ensure_ascii=False, separators=(',', ':'), default=_json_default)};"
+                   for name, value in bindings.items())
 
 
 # The two users imported the function by name, so each module's reference is replaced.
@@ -136,6 +185,76 @@ _states.encode_jsonata_variable_declarations = _encode_variables
 # Wait states block in WaitFunction._wait_interval.
 _retrier_decl.time = types.SimpleNamespace(sleep=lambda seconds: None)
 _wait_function.WaitFunction._wait_interval = lambda self, env, wait_seconds: None
+
+
+# Patch 5: a state's Assign and Output both read the values from before the state (AWS evaluates
+# them "in parallel": Output does not see that state's Assign, nor a Catch's Output its Assign).
+# moto writes each Assign into the variable store at once, before Output is evaluated. Here an
+# Assign evaluated while a state runs is held back and written when the state has finished (its
+# Output included). An attempt of a Task/Map/Parallel that fails after its Assign was evaluated
+# drops what it held (a retry or a Catch follows; the Catch's own Assign is held and written).
+_PENDING = "_pysfn_pending_assign"
+
+
+def _deferred_assign(self, env) -> None:
+    declarations: dict[str, Any] = {}
+    for binding in self.declaration_bindings:
+        binding.eval(env=env)
+        declarations.update(env.stack.pop())
+    pending = getattr(env, _PENDING, None)
+    if pending is None:  # not inside a state (no known caller): moto's behaviour
+        for identifier, value in declarations.items():
+            env.variable_store.set(variable_identifier=identifier, variable_value=value)
+    else:
+        pending.update(declarations)
+
+
+_original_state_body = _state.CommonStateField._eval_body
+
+
+def _state_body_then_assign(self, env) -> None:
+    outer = getattr(env, _PENDING, None)  # states nest in one env only through child frames; be safe
+    pending: dict[str, Any] = {}
+    setattr(env, _PENDING, pending)
+    try:
+        _original_state_body(self, env)
+    finally:
+        setattr(env, _PENDING, outer)
+    for identifier, value in pending.items():
+        env.variable_store.set(variable_identifier=identifier, variable_value=value)
+
+
+_original_attempt = _execute_state.ExecutionState._evaluate_with_timeout
+
+
+def _attempt_dropping_assign_on_failure(self, env) -> None:
+    try:
+        _original_attempt(self, env)
+    except BaseException:
+        pending = getattr(env, _PENDING, None)
+        if pending is not None:
+            pending.clear()
+        raise
+
+
+_assign_decl.AssignDecl._eval_body = _deferred_assign
+_state.CommonStateField._eval_body = _state_body_then_assign
+_execute_state.ExecutionState._evaluate_with_timeout = _attempt_dropping_assign_on_failure
+
+
+# Patch 6: jsonata-python's $lowercase is str.casefold ("Straße" -> "strasse", "ǆ" stays, "ﬁ" ->
+# "fi"); AWS's $lowercase matches Python's lower() (AWS-MEASURED.md), and so does the reference
+# implementation's (JavaScript toLowerCase). Its $uppercase is already str.upper.
+def _lowercase(string):
+    if string is None or string is _jsonata_python.utils.Utils.NULL_VALUE:
+        return _original_lowercase(string)  # undefined stays undefined, null is T0410
+    return string.lower()
+
+
+_original_lowercase = _jsonata_functions.Functions.lowercase
+_jsonata_functions.Functions.lowercase = staticmethod(_lowercase)
+# The function table captured the method when jsonata was imported: re-point that entry.
+_jsonata_python.Jsonata.static_frame.lookup("lowercase").method = _lowercase
 
 
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds
