@@ -157,7 +157,9 @@ def evaluate(expression: str) -> Any:
     if _engine == "js":
         result = jsonata_js_engine.evaluate(expression)
         return None if result is jsonata_js_engine.UNDEFINED else result
-    return jsonata.Jsonata(expression).evaluate(None)
+    compiled = jsonata.Jsonata(expression)
+    compiled.environment.bind("lowercase", _LOWERCASE)  # patch 6, below
+    return compiled.evaluate(None)
 
 
 _jsonata._eval_jsonata = evaluate
@@ -244,17 +246,17 @@ _execute_state.ExecutionState._evaluate_with_timeout = _attempt_dropping_assign_
 
 # Patch 6: jsonata-python's $lowercase is str.casefold ("Straße" -> "strasse", "ǆ" stays, "ﬁ" ->
 # "fi"); AWS's $lowercase matches Python's lower() (AWS-MEASURED.md), and so does the reference
-# implementation's (JavaScript toLowerCase). Its $uppercase is already str.upper.
+# implementation's (JavaScript toLowerCase). Its $uppercase is already str.upper. The fix is bound
+# in each oracle expression's own frame, not in jsonata-python's global function table: pysfn.local
+# uses the same library in the same test process, and must be measured as it is.
 def _lowercase(string):
     if string is None or string is _jsonata_python.utils.Utils.NULL_VALUE:
-        return _original_lowercase(string)  # undefined stays undefined, null is T0410
+        return _jsonata_functions.Functions.lowercase(string)  # undefined stays undefined, null is T0410
     return string.lower()
 
 
-_original_lowercase = _jsonata_functions.Functions.lowercase
-_jsonata_functions.Functions.lowercase = staticmethod(_lowercase)
-# The function table captured the method when jsonata was imported: re-point that entry.
-_jsonata_python.Jsonata.static_frame.lookup("lowercase").method = _lowercase
+_LOWERCASE = _jsonata_python.Jsonata.JNativeFunction("lowercase", "<s-:s>", _jsonata_functions.Functions, "lowercase")
+_LOWERCASE.method = _lowercase
 
 
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds

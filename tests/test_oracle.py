@@ -390,7 +390,7 @@ def test_fact_h_task_output_with_end_is_the_execution_output():
 
 
 @pytest.mark.parametrize("text, error, cause_part", [
-    ("not json", "States.Runtime", "Syntax error in expression passed to Object eval"),
+    ("not json", "States.Runtime", "Syntax error in expression passed to"),  # Object eval | function eval
     ("nope", "States.QueryEvaluationError", "returned nothing (undefined)"),
 ])
 def test_fact_i_parse_of_non_json(text, error, cause_part):

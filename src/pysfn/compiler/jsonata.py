@@ -19,6 +19,7 @@ import json
 import re
 
 from pysfn.compiler import ir
+from pysfn.compiler.jsonata_text import char_at
 from pysfn.compiler.scope import TEMP_PREFIX
 
 T = "$" + TEMP_PREFIX  # block-local JSONata names of generated code; user variables never use it
@@ -127,7 +128,7 @@ def _subscript(e: ir.Subscript) -> str:
         return (f"$type({b}) = '{kind}' and $type({i}) = 'number' and {i} = $floor({i}) ? ({in_range} ? {pick} "
                 f": $error('IndexError: {'list' if kind == 'array' else 'string'} index out of range'))")
     by_index = by_position("array", "$count", f"{b}[{i}]")
-    by_char = by_position("string", "$length", f"$substring({b}, {i}, 1)")
+    by_char = by_position("string", "$length", char_at(b, i))  # code points, not UTF-16 units
     if isinstance(index, ir.Const) and isinstance(index.value, str):
         cases = [by_key]
     elif isinstance(index, ir.Const):
@@ -354,6 +355,8 @@ def caught_error_template() -> dict:
     errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text.
     """
     c = f"{T}c"
+    # $substring(c, 0, 1) is safe on UTF-16 engines here: it is compared with '{', which half of a
+    # character above U+FFFF never equals (jsonata_text.SAFE_SUBSTRINGS lists this use).
     cause = (f"({c} := $states.errorOutput.Cause; $type({c}) != 'string' ? '' "
              f": $substring({c}, 0, 1) = '{{' and $contains({c}, '\"errorMessage\"') "
              f"? $parse({c}).errorMessage : {c})")
