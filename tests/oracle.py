@@ -330,7 +330,10 @@ def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "ora
     inside Parallel branches and Map iterations too) and ``"lambda_calls"`` (every invocation,
     retries included).
     """
-    text = definition if isinstance(definition, str) else json.dumps(definition)
+    # Patch 4 (surrogates), in the definition: moto's ASL parser reads a JSON escape of a character
+    # above U+FFFF ("\ud83d\udc4d") as two lone surrogates, so a "👍" inside an expression broke in
+    # two. The text is handed over with such characters written as themselves.
+    text = json.dumps(json.loads(definition) if isinstance(definition, str) else definition, ensure_ascii=False)
     program, _ = AmazonStateLanguageParser.parse(text)
     now = datetime.datetime.now(datetime.timezone.utc).isoformat()
     env = Environment(
