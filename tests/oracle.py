@@ -2,18 +2,24 @@
 
 moto 5.2.5 vendors LocalStack's Step Functions interpreter (``moto.stepfunctions.parser``), an
 implementation pysfn did not write. It runs synchronously here: no Docker, no server, no network,
-no AWS credentials. As shipped it cannot run our JSONata machines, so three narrow patches are
-applied when this module is imported (``check_patch_points`` fails loudly if moto moves them):
+no AWS credentials. As shipped it cannot run our JSONata machines, and it deviates from AWS in a
+few measured ways, so narrow patches are applied when this module is imported
+(``check_patch_points`` fails loudly if moto moves what they replace):
 
 1. JSONata evaluator. moto leaves its evaluator hook ``_eval_jsonata`` unset (moto issue #10105;
-   LocalStack itself uses jsonata-java through JPype). We plug in the pure-Python
-   ``jsonata-python``.
+   LocalStack itself uses jsonata-java through JPype). We plug in the selected engine:
+   ``jsonata-python`` in-process, or the reference implementation (npm jsonata 2.0.6) in a Node
+   worker (``--oracle-jsonata=js`` / ``PYSFN_ORACLE_JSONATA=js``).
 2. Variable encoding. Before each expression moto prepends the variables it reads as JSONata
    declarations (``$x:=<literal>;``) but writes a string value as ``"{value}"`` without escaping,
    so a ``"`` or ``\\`` in a string variable breaks the expression (or changes the value). We
    encode every value, strings included, as JSON, which is also valid JSONata literal syntax.
 3. Time. Wait states and Retry back-off really sleep; the oracle skips the waiting (the
    semantics, e.g. the number of attempts, are unchanged).
+4. Characters above U+FFFF reach JSONata whole (moto's ASCII-escaped JSON split them in two).
+5. A state's Assign and Output both read the values from before the state.
+6. ``$lowercase`` is Python's ``lower()`` in jsonata-python too (it casefolds).
+7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -31,9 +37,9 @@ Known differences from AWS (found by ``tests/test_oracle.py``; keep the compiler
 * ``$hash`` and ``$uuid`` return a "not supported" string.
 * A Choice with no matching rule and no Default fails with ``States.Runtime`` (AWS:
   ``States.NoChoiceMatched``).
-* A Choice's state-level ``Assign``/``Output`` is evaluated only when the next state is the
-  Default's target (even after a matching rule naming that state); AWS documents the state-level
-  ``Assign`` as applying whichever rule matched. Rule-level ``Assign`` agrees.
+* (Patched, 7) moto evaluated a Choice's state-level ``Assign``/``Output`` whenever the next state
+  was the Default's target, also after a matching rule naming that state; on AWS only when no rule
+  matched.
 * ``transitions`` counts ``*StateEntered`` history events: a Retry does not enter the state again,
   so retries are not in it (AWS bills them as transitions); ``lambda_calls`` counts every attempt.
 """
@@ -56,6 +62,8 @@ import jsonata.jsonata as _jsonata_python
 import moto
 import moto.stepfunctions.parser.asl.component.common.assign.assign_decl as _assign_decl
 import moto.stepfunctions.parser.asl.component.state.exec.execute_state as _execute_state
+import moto.stepfunctions.parser.asl.component.state.choice.choice_rule as _choice_rule
+import moto.stepfunctions.parser.asl.component.state.choice.state_choice as _state_choice
 import moto.stepfunctions.parser.asl.component.state.state as _state
 import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as _retrier_decl
 import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as _wait_function
@@ -95,6 +103,8 @@ PATCHED_NAMES = [
     _PREFIX + "component.state.state:CommonStateField._eval_body",                             # patch 5
     _PREFIX + "component.state.exec.execute_state:ExecutionState._evaluate_with_timeout",      # patch 5
     "jsonata.functions:Functions.lowercase",                                                    # patch 6
+    _PREFIX + "component.state.choice.choice_rule:ChoiceRule._eval_body",                      # patch 7
+    _PREFIX + "component.state.choice.state_choice:StateChoice._eval_state_output",            # patch 7
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -257,6 +267,33 @@ def _lowercase(string):
 
 _LOWERCASE = _jsonata_python.Jsonata.JNativeFunction("lowercase", "<s-:s>", _jsonata_functions.Functions, "lowercase")
 _LOWERCASE.method = _lowercase
+
+
+# Patch 7: a Choice's state-level Assign and Output apply only when no rule matched (AWS-MEASURED.md:
+# the Default path). moto applies them whenever the next state is the Default's target, also after
+# a matching rule that names that same state. Each rule records on the env whether it matched (the
+# rules are tried in order and the first match ends the search, so the last record tells).
+_RULE_MATCHED = "_pysfn_choice_rule_matched"
+_original_rule_body = _choice_rule.ChoiceRule._eval_body
+_original_choice_output = _state_choice.StateChoice._eval_state_output
+
+
+def _rule_body_recording_match(self, env) -> None:
+    _original_rule_body(self, env)
+    setattr(env, _RULE_MATCHED, env.stack[-1] is True)
+
+
+def _choice_output_default_path_only(self, env) -> None:
+    matched_rule_to_default = (getattr(env, _RULE_MATCHED, False) and self.default_state is not None
+                               and env.stack[-1] == self.default_state.state_name)
+    if matched_rule_to_default and not self._is_language_query_jsonpath():
+        env.next_state_name = env.stack.pop()  # what moto's version does, minus the Assign/Output
+        return
+    _original_choice_output(self, env)
+
+
+_choice_rule.ChoiceRule._eval_body = _rule_body_recording_match
+_state_choice.StateChoice._eval_state_output = _choice_output_default_path_only
 
 
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds

@@ -231,3 +231,17 @@ def test_patch_points_include_the_new_patches():
     assert {name.rsplit(":", 1)[1] for name in oracle.PATCHED_NAMES} >= {
         "AssignDecl._eval_body", "CommonStateField._eval_body", "ExecutionState._evaluate_with_timeout",
         "Functions.lowercase"}
+
+
+# -- patch 7: a Choice's state-level Assign and Output only on the Default path ----------------------
+
+@pytest.mark.parametrize("n, expected", [(1, ["rule", "in"]), (2, ["state", "default output"])])
+def test_choice_state_level_assign_and_output_only_when_no_rule_matched(engine, n, expected):
+    definition = machine({
+        "A": {"Type": "Pass", "Assign": {"s": "none"}, "Output": "in", "Next": "C"},
+        "C": {"Type": "Choice", "Default": "D", "Assign": {"s": "state"}, "Output": "default output",
+              "Choices": [{"Condition": "{% $n = 1 %}", "Assign": {"s": "rule"}, "Next": "D"}]},
+        "D": {"Type": "Pass", "Output": "{% [$s, $states.input] %}", "End": True},
+    })
+    definition["States"]["A"]["Assign"]["n"] = n
+    assert output(definition) == expected
