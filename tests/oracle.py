@@ -20,6 +20,7 @@ few measured ways, so narrow patches are applied when this module is imported
 5. A state's Assign and Output both read the values from before the state.
 6. ``$lowercase`` is Python's ``lower()`` in jsonata-python too (it casefolds).
 7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
+8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -40,6 +41,12 @@ Known differences from AWS (found by ``tests/test_oracle.py``; keep the compiler
 * (Patched, 7) moto evaluated a Choice's state-level ``Assign``/``Output`` whenever the next state
   was the Default's target, also after a matching rule naming that state; on AWS only when no rule
   matched.
+* Causes of moto's own failures are worded a little differently (measured on the conformance
+  corpus, ``../shared/conformance``, where this oracle passes 83 of the 117 JSONata and mixed cases
+  under either engine; the rest are such wordings and the corpus's Lambda stub): the event id in
+  "entered at the event id #N" is one lower, "returned nothing (undefined)" does not name the field,
+  "Map state input must be an array but was: <class 'bool'>" names the Python type, and an invalid
+  Wait ``Timestamp`` is ``States.Runtime`` (AWS: ``States.QueryEvaluationError``).
 * ``transitions`` counts ``*StateEntered`` history events: a Retry does not enter the state again,
   so retries are not in it (AWS bills them as transitions); ``lambda_calls`` counts every attempt.
 """
@@ -69,6 +76,7 @@ import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as _ret
 import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as _wait_function
 import moto.stepfunctions.parser.asl.eval.states as _states
 import moto.stepfunctions.parser.asl.eval.variable_store as _variable_store
+import moto.stepfunctions.parser.asl.parse.preprocessor as _preprocessor
 import moto.stepfunctions.parser.asl.jsonata.jsonata as _jsonata
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.eval.environment import Environment
@@ -105,6 +113,8 @@ PATCHED_NAMES = [
     "jsonata.functions:Functions.lowercase",                                                    # patch 6
     _PREFIX + "component.state.choice.choice_rule:ChoiceRule._eval_body",                      # patch 7
     _PREFIX + "component.state.choice.state_choice:StateChoice._eval_state_output",            # patch 7
+    _PREFIX + "parse.preprocessor:from_string_literal",                                         # patch 8
+    _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_string_literal",  # 8
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -294,6 +304,27 @@ def _choice_output_default_path_only(self, env) -> None:
 
 _choice_rule.ChoiceRule._eval_body = _rule_body_recording_match
 _state_choice.StateChoice._eval_state_output = _choice_output_default_path_only
+
+
+# Patch 8: string literals of the definition mean what their JSON means. moto kept an Assign's
+# literal string as its raw JSON text (`"a\"b"` was stored as `a\"b`, "\n" as backslash-n), and
+# read the other literals with Python's literal_eval (not JSON's rules: an escaped pair of
+# surrogates stayed two characters). The token of a string literal is JSON text: json.loads it.
+def _json_string_literal(parser_rule_context) -> str | None:
+    text = parser_rule_context.getText()
+    try:
+        return json.loads(text)
+    except ValueError:  # not a quoted JSON string (moto passes other tokens too): as moto did
+        return _original_from_string_literal(parser_rule_context)
+
+
+def _assign_string_literal(self, ctx):
+    return _preprocessor.AssignTemplateValueTerminalLit(value=_json_string_literal(ctx.string_literal()))
+
+
+_original_from_string_literal = _preprocessor.from_string_literal
+_preprocessor.from_string_literal = _json_string_literal
+_preprocessor.Preprocessor.visitAssign_template_value_terminal_string_literal = _assign_string_literal
 
 
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds

@@ -245,3 +245,15 @@ def test_choice_state_level_assign_and_output_only_when_no_rule_matched(engine, 
     })
     definition["States"]["A"]["Assign"]["n"] = n
     assert output(definition) == expected
+
+
+# -- patch 8: the definition's string literals are read as JSON --------------------------------------
+
+@pytest.mark.parametrize("text", ['"', 'say "hi"', "back\\slash", "line\nbreak\ttab", "👍", "\u00e9\u0301", "/"])
+def test_literal_strings_of_assign_and_output_mean_their_json(engine, text):
+    definition = machine({
+        "A": {"Type": "Pass", "Assign": {"v": text, "nested": [text, {"k": text}]}, "Next": "B"},
+        "B": {"Type": "Pass", "Output": {"lit": text, "v": "{% $v %}", "nested": "{% $nested %}",
+                                         "same": "{% $v = $states.input %}"}, "End": True},
+    })
+    assert output(definition, text) == {"lit": text, "v": text, "nested": [text, {"k": text}], "same": True}

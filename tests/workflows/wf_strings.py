@@ -8,6 +8,7 @@ import pysfn as PSF
 def strings(s, p="a"):
     cases = {"lower": s.lower(), "upper": s.upper()}
     titled = s.title()  # no JSONata form: extracted into the Lambda
+    quoted = 'say "hi" \\ tab\there\n👍'  # a literal with escapes in the definition's JSON
     stripped = {"strip": s.strip(), "lstrip": s.lstrip(), "rstrip": s.rstrip(), "split": s.split()}
     size = len(s)
     first = s[0] if s else ""
@@ -21,7 +22,7 @@ def strings(s, p="a"):
                "parts": s.split(p) if p else []}
     return {"cases": cases, "title": titled, "stripped": stripped, "len": size, "first": first, "second": second,
             "last": last, "chars": chars, "codes": codes, "affixes": affixes,
-            "line": f"{s.upper()}|{len(s)}|{s.strip()}"}
+            "line": f"{s.upper()}|{len(s)}|{s.strip()}", "quoted": [quoted, quoted + s, len(quoted)]}
 
 
 TEXTS = ["İstanbul", "ǆemal", "👍", "a👍b👍", "👍 ok 👍", "a\u00a0b", "\u3000x\u3000",
