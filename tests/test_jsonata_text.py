@@ -4,7 +4,7 @@
   character above U+FFFF), like the reference implementation's; jsonata-python sees code points.
   The compiler's text helpers (``compiler/jsonata_text.py``) must give Python's answer on both.
 * No ``$substring`` (except the one listed safe use), no ``$split(..., '')`` outside
-  ``code_points``, no ``$pad`` (it cuts with ``$substring``), no ``$sort`` (AWS's is stable and
+  ``code_points`` except counted (``$count``: the UTF-16 length, to detect characters above U+FFFF), no ``$pad`` (it cuts with ``$substring``), no ``$sort`` (AWS's is stable and
   by UTF-16 units, jsonata-python's neither), no two-argument ``$round`` (decimal digits, not
   Python's binary value) in any compiled workflow.
 * No variable named like a JSONata or Step Functions function (it would hide the function).
@@ -55,6 +55,16 @@ def test_starts_and_ends_with(text, affix):
     assert both_engines(jt.ends_with(lit(text), lit(affix))) == (text.endswith(affix),) * 2
 
 
+ORDERED = ["", "a", "ab", "\ue000", "\uffff", "👍", "😀", "a👍", "a\uffff", "👍a", "\U00010000"]
+
+
+@pytest.mark.parametrize("a", ORDERED)
+def test_text_order_is_by_code_points(a):
+    for b in ORDERED:
+        for op in ("<", "<=", ">", ">="):
+            assert both_engines(jt.text_order(lit(a), lit(b), op)) == (eval(f"a {op} b"),) * 2, (a, op, b)
+
+
 @pytest.mark.parametrize("text", ["a", "👍", "a👍"])
 def test_repeat(text):
     for n in (1, 2, 5):
@@ -87,9 +97,10 @@ def test_compiled_machines_use_only_safe_text_forms(path):
     assert "$substring(" not in text
     assert "$pad(" not in text
     assert "$sort(" not in text
-    for match in _SPLIT_AT_EMPTY.finditer(text):
+    for match in _SPLIT_AT_EMPTY.finditer(text):  # only in code_points, or counted (UTF-16 length)
         before = text[max(0, match.start() - len("$pysfn__cpu := ")):match.start()]
-        assert before == "$pysfn__cpu := ", f"$split(..., '') outside code_points: {match.group(0)}"
+        assert before == "$pysfn__cpu := " or before.endswith("$count("), \
+            f"$split(..., '') outside code_points: {match.group(0)}"
     assert not re.search(r"\$round\([^()]*,", text), "two-argument $round: decimal digits, not Python's round"
 
 

@@ -22,6 +22,7 @@ def strings(s, p="a"):
                "parts": s.split(p) if p else []}
     return {"cases": cases, "title": titled, "stripped": stripped, "len": size, "first": first, "second": second,
             "last": last, "chars": chars, "codes": codes, "affixes": affixes,
+            "order": [s < p, s <= p, s > p, s >= p, p < s],
             "line": f"{s.upper()}|{len(s)}|{s.strip()}", "quoted": [quoted, quoted + s, len(quoted)]}
 
 
@@ -30,7 +31,9 @@ TEXTS = ["İstanbul", "ǆemal", "👍", "a👍b👍", "👍 ok 👍", "a\u00a0b"
          "\U0001F600\U0001F600x"]
 CASES = ([{"s": text} for text in TEXTS]
          + [{"s": "👍a👍", "p": "👍"}, {"s": "a👍", "p": "a"}, {"s": "aXXX", "p": "XX"}, {"s": "Strasse", "p": "se"},
-            {"s": "👍", "p": ""}, {"s": "x", "p": "👍x"}])
+            {"s": "👍", "p": ""}, {"s": "x", "p": "👍x"},
+            # CPython orders by code points; UTF-16 would put 👍 (D83D DC4D) below U+E000..U+FFFF
+            {"s": "\ue000", "p": "👍"}, {"s": "a\uffff", "p": "a👍"}, {"s": "👍", "p": "👍a"}, {"s": "😀", "p": "👍"}])
 # Where lower() and casefold() differ (ß, ligatures, final sigma): AWS's $lowercase is Python's
 # lower(), and so are the oracle's engines (jsonata-python patched in tests/oracle.py). pysfn.local
 # still uses jsonata-python's casefolding $lowercase (issue 14 item 2, its owner's): these run

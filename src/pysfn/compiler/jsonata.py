@@ -19,7 +19,7 @@ import json
 import re
 
 from pysfn.compiler import ir
-from pysfn.compiler.jsonata_text import char_at
+from pysfn.compiler.jsonata_text import char_at, text_order
 from pysfn.compiler.scope import TEMP_PREFIX
 
 T = "$" + TEMP_PREFIX  # block-local JSONata names of generated code; user variables never use it
@@ -196,7 +196,7 @@ def _ordering(e: ir.Compare) -> str:
     as_num = "($type({0}) = 'boolean' ? ({0} ? 1 : 0) : {0})"
     return (f"({a} := {expression(e.left)}; {b} := {expression(e.right)}; "
             f"{num.format(a)} and {num.format(b)} ? {as_num.format(a)} {e.op} {as_num.format(b)} "
-            f": $type({a}) = 'string' and $type({b}) = 'string' ? {a} {e.op} {b} "
+            f": $type({a}) = 'string' and $type({b}) = 'string' ? {text_order(a, b, e.op)} "
             f": $type({a}) = 'array' and $type({b}) = 'array' ? $error('TypeError: pysfn: ordering lists is "
             f"not supported in the state machine') "
             f": $error(\"TypeError: '{e.op}' not supported between instances of '\" & {_py_type(a)} & \"' and '\" "

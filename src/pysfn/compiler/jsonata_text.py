@@ -56,6 +56,28 @@ def ends_with(text: str, suffix: str) -> str:
             f"{n} <= {m} and $join({cps}[[{m} - {n}..{m} - 1]]) = {suffix}))")
 
 
+def _compare_code_points(a: str, b: str) -> str:
+    """-1, 0 or 1: ``a`` against ``b`` as CPython orders strings (code point by code point)."""
+    ca, cb, na, nb, d, i, x, y = (f"{T}o{n}" for n in ("ca", "cb", "na", "nb", "d", "i", "x", "y"))
+    wide = "$count($split({0}, '')) > 1"  # a character above U+FFFF, as UTF-16 engines split it
+    return (f"({ca} := {code_points(a)}; {cb} := {code_points(b)}; {na} := $count({ca}); {nb} := $count({cb}); "
+            f"{d} := [$filter([0..({na} < {nb} ? {na} : {nb}) - 1], function({T}ok) {{ {ca}[{T}ok] != {cb}[{T}ok] }})]; "
+            f"$count({d}) = 0 ? ({na} < {nb} ? -1 : {na} > {nb} ? 1 : 0) "
+            f": ({i} := {d}[0]; {x} := {ca}[{i}]; {y} := {cb}[{i}]; "
+            f"({wide.format(x)}) = ({wide.format(y)}) ? ({x} < {y} ? -1 : 1) : ({wide.format(x)}) ? 1 : -1))")
+
+
+def text_order(a: str, b: str, op: str) -> str:
+    """``a op b`` (``<``, ``<=``, ``>``, ``>=``) for two strings, by code points as in CPython.
+
+    JSONata's own ``<`` on strings compares UTF-16 units on AWS and in the reference implementation:
+    a character above U+FFFF then sorts below U+E000..U+FFFF. When neither string holds one (the
+    count of ``$split(s, '')`` is its ``$length``; always so on a code-point engine), UTF-16 order
+    is code point order and JSONata's ``<`` is used; otherwise the code points are compared."""
+    plain = f"$length({a}) = $count($split({a}, '')) and $length({b}) = $count($split({b}, ''))"
+    return f"({plain} ? {a} {op} {b} : {_compare_code_points(a, b)} {op} 0)"
+
+
 def repeat(text: str, count: str) -> str:
     """``text * count`` for an int ``count`` >= 1 (``$pad`` cuts its padding with ``$substring``)."""
     return f"$join($map([1..{count}], function({T}rep) {{ {text} }}))"
