@@ -352,12 +352,17 @@ def caught_error_template() -> dict:
     """The value bound by ``except E as e``: ``{"error": name, "cause": message}``.
 
     A Lambda error's Cause is a JSON string whose ``errorMessage`` is ``str(exc)``; other
-    errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text.
+    errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text. A service
+    integration's error (``DynamoDB.ConditionalCheckFailedException``: a dotted name outside
+    ``States.``) has the service's message followed by `` (Service: ...; Request ID: ...)``, which
+    is dropped: natively ``str(e)`` of ``aws.*`` errors is the service's message (pysfn/aws.py).
     """
     c = f"{T}c"
-    # $substring(c, 0, 1) is safe on UTF-16 engines here: it is compared with '{', which half of a
-    # character above U+FFFF never equals (jsonata_text.SAFE_SUBSTRINGS lists this use).
+    # $substring(.., 0, n) = an ASCII text is safe on UTF-16 engines: half of a character above
+    # U+FFFF never equals ASCII, so units and code points give the same answer (jsonata_text.SAFE_SUBSTRINGS).
+    service = ("$contains($states.errorOutput.Error, '.') and "
+               "$not($substring($states.errorOutput.Error, 0, 7) = 'States.')")
     cause = (f"({c} := $states.errorOutput.Cause; $type({c}) != 'string' ? '' "
              f": $substring({c}, 0, 1) = '{{' and $contains({c}, '\"errorMessage\"') "
-             f"? $parse({c}).errorMessage : {c})")
+             f"? $parse({c}).errorMessage : {service} ? $replace({c}, / \\(Service: [^()]*\\)$/, '') : {c})")
     return {"error": wrap("$states.errorOutput.Error"), "cause": wrap(cause)}
