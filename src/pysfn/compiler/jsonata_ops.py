@@ -145,8 +145,17 @@ def _str(args: list[str]) -> str:
     """``str(x)`` for a value the front end knows is an int, str, bool or None."""
     x = f"{T}x"
     return (f"({x} := {args[0]}; $type({x}) = 'string' ? {x} : $type({x}) = 'boolean' ? ({x} ? 'True' : 'False') "
-            f": $type({x}) = 'null' ? 'None' : $type({x}) = 'number' and {_is_int(x)} and $abs({x}) < 1e15 "
-            f"? $string({x}) : $error('ValueError: pysfn: this number cannot be formatted exactly here'))")
+            f": $type({x}) = 'null' ? 'None' : $type({x}) = 'number' and {_is_int(x)} "
+            f"? ($abs({x}) < 1e15 ? $string({x}) : {_big_int_text(x)}) "
+            f": $error('ValueError: pysfn: this number cannot be formatted exactly here'))")
+
+
+def _big_int_text(x: str) -> str:
+    """An int of 16 digits (up to 2**53) written exactly: JSONata's $string writes 15 significant
+    digits, so the last 8 digits are written on their own (exact arithmetic below 2**53)."""
+    a, h = f"{T}ab", f"{T}hi"
+    return (f"({a} := $abs({x}); {h} := $floor({a} / 100000000); ({x} < 0 ? '-' : '') & $string({h}) "
+            f"& $pad($string({a} - {h} * 100000000), -8, '0'))")
 
 
 def _concat(args: list[str]) -> str:
