@@ -96,6 +96,7 @@ FILES = {
     "tco.json": _pass("{% ($f := function($n) { $f($n + 1) }; $f(0)) %}"),
     "range.json": _pass("{% $count($range(0, 1e9)) %}"),
     "pad.json": _pass("{% $length($pad('', 1e9)) %}"),
+    "regex.json": _pass("{% $match('" + "a" * 40 + "b', /(a|aa)+$/) %}"),
     "h16_ok.py": H + "def g(x):\n    return x\n\n" + ENTRY + "    return g(x)\n",
     # found by the mutation fuzzer: Fail states the validator (rightly) refused, as internal errors
     "h16_failstates.py": H + ENTRY + "    raise PSF.Fail('States.Tiemout', 'c')\n",
@@ -293,6 +294,16 @@ BOUNDED = [
      _query_error("A", "$length($pad('', 1e9))", "$pad: a width of 1e+09 characters is beyond pysfn's bound of "
                   "10,000,000 (no state can carry such a string)")),
 ]
+
+
+try:  # the regex package (installed with the test extras) is what makes patterns interruptible
+    import regex as _regex  # noqa: F401
+    BOUNDED.append(("a backtracking regex", ["run", "--definition", "regex.json"],
+                    _query_error("A", "$match('" + "a" * 40 + "b', /(a|aa)+$/)",
+                                 "the regular expression /(a|aa)+$/ ran for more than 1 second(s): Step Functions "
+                                 "stops an expression after 1 second")))
+except ImportError:
+    pass
 
 
 @pytest.mark.parametrize("argv, first_line", [row[1:] for row in BOUNDED], ids=[row[0] for row in BOUNDED])
