@@ -266,8 +266,10 @@ def _local_workflow(compiled):
               help="Time the execution out after S seconds (default: none for Standard, 300 for --express).")
 @click.option("--expression-seconds", type=click.FloatRange(min=0, min_open=True), metavar="S",
               help="The CPU time one JSONata evaluation may take (default: 1, as on AWS).")
+@click.option("--aws-endpoint-url", metavar="URL",
+              help="Where AWS service calls go (aws.* Tasks and callees' boto3): moto_server, LocalStack.")
 def run_command(source, input_text, entry, definition, stats, trace, express, max_events, max_seconds,
-                expression_seconds):
+                expression_seconds, aws_endpoint_url):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
@@ -277,6 +279,8 @@ def run_command(source, input_text, entry, definition, stats, trace, express, ma
     """
     from pysfn.local import UnsupportedFeature, run_definition
     inp = _json_option(input_text, "--input")
+    if aws_endpoint_url:  # one endpoint for the machine's service Tasks and the callees' own boto3 calls
+        os.environ["AWS_ENDPOINT_URL"] = aws_endpoint_url
     if not (source or definition):
         _fail("error: give a SOURCE to compile, or --definition FILE")
     workflow = _local_workflow(_compile(source, None, entry)) if source else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 
 from pysfn.compiler import ir
+from pysfn.compiler.numbers import tag
 from pysfn.compiler.jsonata import T, expression
 from pysfn.compiler.loops import integer, iterated, py_type, typed_error, unpack_check
 
@@ -201,7 +202,7 @@ def _setitem(c: str, k: str, v: str) -> str:
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = (f"($type({k}) = 'string' ? $merge([{c}, {{{k}: {v}}}]) : $error('TypeError: pysfn: the keys "
                f"of a dict in a workflow are str (JSON), not ' & {py_type(k)}))")
-    return (f"$type({c}) = 'object' ? {on_dict} : $type({c}) = 'array' ? {on_list} "
+    return (f"$type({c}) = 'object' and $not({tag(c)}) ? {on_dict} : $type({c}) = 'array' ? {on_list} "
             f": {typed_error('TypeError', c, 'object does not support item assignment')}")
 
 
@@ -216,7 +217,7 @@ def _delitem(c: str, k: str) -> str:
                + _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {box(T + 'x')})")
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = f"($exists($lookup({c}, {k})) and $type({k}) = 'string' ? {_without_key(c, k)} : {_key_error(k)})"
-    return (f"$type({c}) = 'object' ? {on_dict} : $type({c}) = 'array' ? {on_list} "
+    return (f"$type({c}) = 'object' and $not({tag(c)}) ? {on_dict} : $type({c}) = 'array' ? {on_list} "
             f": {typed_error('TypeError', c, 'object does not support item deletion')}")
 
 
@@ -234,7 +235,7 @@ def change(e: ir.Change) -> str:
     args = [f"{T}p{k}" for k in range(len(e.args))]
     binds = f"{c} := {expression(e.target)}; " + "".join(
         f"{a} := {expression(x)}; " for a, x in zip(args, e.args))
-    is_list, is_dict = f"$type({c}) = 'array'", f"$type({c}) = 'object'"
+    is_list, is_dict = f"$type({c}) = 'array'", f"$type({c}) = 'object' and $not({tag(c)})"
     op = e.op
     if op == "setitem":
         body = _setitem(c, *args)

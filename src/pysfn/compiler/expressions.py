@@ -14,7 +14,9 @@ import math
 
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata_ops import METHOD_ARITY
-from pysfn.compiler.types import ast_types
+from pysfn.compiler.numbers import FLOAT_KEY, MAX_EXACT
+from pysfn.contract import number_problem
+from pysfn.compiler.types import INTS, ast_types
 
 ASL_TESTS = {
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
@@ -55,6 +57,9 @@ class ExpressionCompiler:
             if isinstance(node.value, float) and not math.isfinite(node.value):
                 raise self.rep.error(node, f"{node.value!r} is not a JSON number",
                                      "JSON numbers are finite: use a string or None instead")
+            if type(node.value) is int and abs(node.value) > MAX_EXACT:
+                raise NotLowerable(node, f"the int {node.value} is beyond 2**53: the state machine's numbers "
+                                   "are doubles and would round it")
             if isinstance(node.value, (str, int, float, bool)) or node.value is None:
                 return ir.Const(node.value, loc)
             raise self.rep.error(node, f"a {type(node.value).__name__} literal is not a JSON value",
@@ -76,6 +81,10 @@ class ExpressionCompiler:
                 if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
                     raise self.rep.error(k or node, "dict keys must be string literals (JSON objects have "
                                          "string keys)", "write {\"key\": value}")
+                if k.value == FLOAT_KEY:
+                    raise self.rep.error(k, f"the key {FLOAT_KEY!r} is reserved: the state machine writes whole "
+                                         "floats as {\"$float\": 2.0} (JSON has one number type)",
+                                         "use another key")
                 keys.append(k.value)
             return ir.DictOf(tuple(keys), tuple(self.expr(v) for v in node.values), loc)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
@@ -123,7 +132,11 @@ class ExpressionCompiler:
                                      f"pass str({node.id}) for its message")
             return ir.Var(var, self.loc(node))
         if node.id in self.info.constants:
-            return ir.Const(self.info.constants[node.id], self.loc(node))
+            value = self.info.constants[node.id]
+            if number_problem(value, True):
+                raise NotLowerable(node, f"the constant {node.id} holds an int beyond 2**53 (or the reserved key "
+                                   f"{FLOAT_KEY!r}): the state machine's numbers are doubles and would round it")
+            return ir.Const(value, self.loc(node))
         if node.id in self.info.callees or node.id in self.nested:
             raise self.rep.error(node, f"'{node.id}' is a function; functions are not values in a workflow",
                                  f"call it: {node.id}(...)")
@@ -193,9 +206,12 @@ class ExpressionCompiler:
                                "machine (JavaScript's pow and bit operations on doubles differ from Python's)")
         if symbol == "%" and ast_types(node.left, self.var_types) == frozenset({"str"}):
             raise NotLowerable(node, "printf-style formatting ('...' % args) runs in Python")
-        if symbol in ("//", "%") and any("float" in (ast_types(side, self.var_types) or ())
-                                         for side in (node.left, node.right)):
-            raise NotLowerable(node, f"'{symbol}' of floats has no exact form in the state machine")
+        if symbol in ("//", "%") and not all((ast_types(side, self.var_types) or {"?"}) <= INTS
+                                             for side in (node.left, node.right)):
+            # exact in JSONata for ints only: a float operand (or one whose type is known only at
+            # run time) is computed in Python, so no value ever fails or rounds (numbers.py)
+            raise NotLowerable(node, f"'{symbol}' of values not known to be ints runs in Python (JSONata has no "
+                               "exact form for floats)", "annotate the parameter int, or convert with int()")
         if getattr(node, "pysfn_augmented", False):  # built for `x op= y` (changes.py)
             symbol += "="
         return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 
 from pysfn.compiler import ir
 from pysfn.compiler.aliasing import check_aliasing
@@ -18,9 +19,11 @@ from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.integrations import aws_attribute, service_call, service_error_names
 from pysfn.compiler.promises import USAGE, PromiseCompiler
 from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_fail, check_range
 from pysfn.compiler.signature import spec_of as signature_spec
+from pysfn.compiler.flow_types import flow_types
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.errors import CATCH_ALL
@@ -85,7 +88,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         a = fn.args
         params = a.posonlyargs + a.args + a.kwonlyargs
         checked = {p.arg: annotation_types(p.annotation) for p in params} if fn is info.entry else {}
-        self.var_types = local_types(fn, {p.arg for p in params}, checked)
+        insensitive = local_types(fn, {p.arg for p in params}, checked)
+        # the types at each read (flow_types.py); the union above where the walk does not reach
+        self.var_types = flow_types(fn, insensitive, {p.arg: checked.get(p.arg) for p in params})
         check_aliasing(fn, self.rep)
 
     def loc(self, node: ast.AST) -> Loc:
@@ -488,6 +493,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         names: set[str] = set()
         catch_all = False
         for elt in elts:
+            service_errors = service_error_names(self, elt)
+            if service_errors is not None:  # except aws.CLIENT.ErrorCode
+                names.update(service_errors)
+                continue
             name = elt.id if isinstance(elt, ast.Name) else None
             if self.info.psf_attr(elt) == "Fail":
                 raise self.rep.error(elt, "PSF.Fail cannot be caught by class: its error name is only known at run time",
@@ -504,7 +513,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
     # ------------------------------------------------------------------ calls (become states)
 
     def is_call_of_callee_or_api(self, call: ast.Call) -> bool:
-        return self.callee_of(call.func) is not None or self.info.psf_attr(call.func) is not None
+        return self.callee_of(call.func) is not None or self.info.psf_attr(call.func) is not None \
+            or aws_attribute(self.info, call.func) is not None
 
     def callee_of(self, func: ast.expr):
         if isinstance(func, ast.Name):
@@ -537,6 +547,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
 
     def callee_call(self, node: ast.Call, retriers: tuple[ir.Retrier, ...],
                     args: list[ast.expr] | None = None, keywords: list[ast.keyword] | None = None) -> ir.CalleeCall:
+        service = service_call(self, node)
+        if service is not None:  # aws.CLIENT.METHOD(...): a service integration
+            return dataclasses.replace(service, retriers=tuple(retriers))
         callee = self.callee_of(node.func)
         args = node.args if args is None else args
         keywords = node.keywords if keywords is None else keywords

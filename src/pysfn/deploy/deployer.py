@@ -48,9 +48,11 @@ def lambda_policy(region: str, account: str, function: str) -> dict:
     ]}
 
 
-def machine_policy(function_arn: str) -> dict:
+def machine_policy(function_arn: str, services: list[dict] = ()) -> dict:
+    """Invoke the dispatcher, plus what the service integrations need (deploy/permissions.py)."""
     return {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [function_arn, function_arn + ":*"]}]}
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [function_arn, function_arn + ":*"]},
+        *services]}
 
 
 class _Deployer:
@@ -264,7 +266,12 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
                                  trust_policy("lambda.amazonaws.com", account))
     function_arn = d.function(function, d.code(function, zip_bytes, bucket), lambda_role_arn, arch)
     if role_arn is None:
-        role_arn = d.role(f"{name}-pysfn-machine", "states.amazonaws.com", machine_policy(function_arn),
+        from pysfn.deploy.permissions import service_permissions
+        services = service_permissions(compiled.definition, region_name, account)
+        for warning in services.warnings:
+            echo(f"warning: {warning}")
+        role_arn = d.role(f"{name}-pysfn-machine", "states.amazonaws.com",
+                          machine_policy(function_arn, services.statements),
                           trust_policy("states.amazonaws.com", account, machine_arn))
     definition = compile_file(source, lambda_arn=function_arn, entry=entry).definition
     machine_arn = d.state_machine(definition, role_arn, express)

@@ -49,6 +49,18 @@ def _invoke_policy() -> dict:
          "Resource": [arn, {"Fn::Join": ["", [arn, ":*"]]}]}]}
 
 
+def _service_policies(definition: dict) -> list[dict]:
+    """The service integrations' permissions (deploy/permissions.py), ARNs through Fn::Sub."""
+    from pysfn.deploy.permissions import service_permissions
+    statements = service_permissions(definition).statements
+    if not statements:
+        return []
+    for statement in statements:
+        statement["Resource"] = [{"Fn::Sub": r} if "${" in r else r for r in statement["Resource"]]
+    return [{"PolicyName": "service-integrations",
+             "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+
+
 def template(compiled, fmt: str = "cloudformation", express: bool = False, arch: str = "x86_64") -> dict:
     """The template for a ``CompileResult`` compiled with the default ``${DispatcherFunctionArn}``."""
     if fmt not in FORMATS:
@@ -62,7 +74,8 @@ def template(compiled, fmt: str = "cloudformation", express: bool = False, arch:
     }
     machine_role = {"Type": "AWS::IAM::Role", "Properties": {
         "AssumeRolePolicyDocument": _trust("states.amazonaws.com"),
-        "Policies": [{"PolicyName": "invoke-dispatcher", "PolicyDocument": _invoke_policy()}]}}
+        "Policies": [{"PolicyName": "invoke-dispatcher", "PolicyDocument": _invoke_policy()},
+                     *_service_policies(compiled.definition)]}}
     lambda_role = {"Type": "AWS::IAM::Role", "Properties": {
         "AssumeRolePolicyDocument": _trust("lambda.amazonaws.com"),
         "Policies": [{"PolicyName": "own-logs", "PolicyDocument": _logs_policy()}]}}

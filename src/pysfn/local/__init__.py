@@ -71,7 +71,7 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
                    execution_name: str = "local", context_overrides: dict | None = None,
-                   limits: RunLimits | None = None) -> ExecutionResult:
+                   limits: RunLimits | None = None, aws_endpoint_url: str | None = None) -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
@@ -83,6 +83,8 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     ``limits`` bounds the run (``RunLimits.standard()`` by default: 25,000 history events, 1 s per
     expression; ``RunLimits.express()``: 5 minutes): past a bound the execution fails as AWS
     would fail it (status FAILED with ``States.Runtime``, or TIMED_OUT with ``States.Timeout``).
+    Service-integration Tasks (DynamoDB, SQS, ``aws-sdk:*``) are made with boto3, against
+    ``aws_endpoint_url`` when given (moto_server, LocalStack), else boto3's own default.
     """
     from pysfn.strict_json import MAX_DEPTH, loads, value_depth  # deep JSON: a clear error, no RecursionError
     if isinstance(definition, str):
@@ -105,6 +107,7 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     limits = limits or RunLimits.standard()
     interpreter = Interpreter(invoke, record, context, skip_waits, ExecutionBounds(limits, record))
     previous = activate(limits)
+    interpreter.aws_endpoint_url = aws_endpoint_url
     try:
         _, text = interpreter.run_machine(machine, value, text, Scope())
     except ExecutionStopped as stop:  # a bound of the whole execution: no Catch saw it

@@ -20,6 +20,7 @@ import time
 from typing import Any, Callable
 
 from . import definition as asl
+from .service_tasks import is_service_resource, run_service_task
 from .errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError, UnsupportedFeature, lambda_cause, matches
 from .expressions import Site, Template
 from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload
@@ -37,6 +38,7 @@ class Interpreter:
         self.bounds = bounds or ExecutionBounds(RunLimits(), record)  # history/duration (limits.py)
         self.context = context  # {"Execution": ..., "StateMachine": ...}: shared by every state
         self.skip_waits = skip_waits
+        self.aws_endpoint_url: str | None = None  # service integrations: boto3's endpoint (None: its default)
         self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
                          "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
                          "Parallel": self.run_parallel, "Map": self.run_map}
@@ -227,6 +229,8 @@ class Interpreter:
         arguments = state.arguments.evaluate(site) if state.arguments is not None else None
         for timeout in state.timeouts:  # evaluated as AWS does; a local call never times out
             timeout.evaluate(site)
+        if is_service_resource(state.resource):
+            return self.service_task(state, arguments)
         if state.resource == asl.LAMBDA_INVOKE:
             if not isinstance(arguments, dict) or not isinstance(arguments.get("FunctionName"), str):
                 raise site.fail("The Arguments of lambda:invoke must be an object with a string FunctionName, "
@@ -256,6 +260,26 @@ class Interpreter:
         if prefix == "Task":
             return {"Payload": value, "StatusCode": 200, "ExecutedVersion": "$LATEST"}
         return value
+
+    def service_task(self, state: asl.State, arguments: Any) -> Any:
+        """An AWS service integration, called with boto3 (service_tasks.py)."""
+        kind, _, action = state.resource[len("arn:aws:states:::"):].rpartition(":")
+        details = {"resourceType": kind, "resource": action, "parameters": to_json_text(arguments)}
+        self.record.add_event("TaskScheduled", "taskScheduledEventDetails", details)
+        self.record.add_event("TaskStarted", "taskStartedEventDetails", {"resourceType": kind, "resource": action})
+        try:
+            result = run_service_task(state.resource, arguments, None, self.aws_endpoint_url)
+        except StatesError as failure:
+            self.record.add_event("TaskFailed", "taskFailedEventDetails",
+                                  {"resourceType": kind, "resource": action, "error": failure.error,
+                                   "cause": failure.cause})
+            failure.logged = True
+            raise
+        text = to_json_text(result)
+        self.record.add_event("TaskSucceeded", "taskSucceededEventDetails",
+                              {"resourceType": kind, "resource": action, "output": text})
+        check_payload(text, f"The result of the state '{state.name}'")
+        return result
 
     def call_lambda(self, state: asl.State, function: str, payload: Any) -> tuple[bool, Any, str | None]:
         """``(True, output, output JSON)`` or ``(False, StatesError, None)``."""
