@@ -75,6 +75,9 @@ class ExpressionCompiler:
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 raise self.rep.error(node, "starred items are not supported", "list the items one by one")
             return ir.ListOf(tuple(self.expr(e) for e in node.elts), loc)
+        if isinstance(node, ast.Dict) and None in node.keys:  # {**a, "k": v}
+            from pysfn.compiler.dicts import dict_display
+            return dict_display(self, node)
         if isinstance(node, ast.Dict):
             keys = []
             for k in node.keys:
@@ -140,8 +143,10 @@ class ExpressionCompiler:
         if node.id in self.info.callees or node.id in self.nested:
             raise self.rep.error(node, f"'{node.id}' is a function; functions are not values in a workflow",
                                  f"call it: {node.id}(...)")
+        from pysfn.compiler.suggest import did_you_mean
+        hint = did_you_mean(node.id, list(self.scope.vars) + list(self.info.constants))
         raise self.rep.error(node, f"name '{node.id}' is not defined in the workflow",
-                             "use a parameter, a variable assigned in the function, or a module-level "
+                             hint or "use a parameter, a variable assigned in the function, or a module-level "
                              "constant (NAME = literal)")
 
     def compare(self, node: ast.Compare) -> ir.Expr:
@@ -175,10 +180,12 @@ class ExpressionCompiler:
                 and isinstance(node.args[0], ast.Name) and node.args[0].id in self.exception_vars:
             return ir.ErrorMessage(self.scope.lookup(node.args[0].id), self.loc(node))
         if self.is_call_of_callee_or_api(node):
-            raise self.rep.error(node, "a callee call must be the whole right-hand side of an assignment "
-                                 "or a statement of its own", "assign it first: value = "
-                                 + ast.unparse(node))
+            raise self.rep.error(node, "a callee call cannot run here (a 'case' guard, a 'del' target)",
+                                 "assign it first: value = " + ast.unparse(node))
         builtin = self.builtin_name(node.func)
+        if builtin == "dict":  # dict(a, **b, k=v) (compiler/dicts.py)
+            from pysfn.compiler.dicts import dict_call
+            return dict_call(self, node)
         if builtin is not None and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
             lowered = self.builtin_call(builtin, node)
             if lowered is not None:

@@ -459,7 +459,8 @@ class Lowerer:
 
     def map(self, m, call: ir.MapCall, assign: dict, cont, catchers) -> Thunk:
         from pysfn.compiler.fanout_lower import map_state
-        return self.state(m, f"Map_{call.call.callee.replace('.', '_')}_L{call.loc.line}",
+        label = call.call.callee.replace('.', '_') if call.call is not None else "Items"
+        return self.state(m, f"Map_{label}_L{call.loc.line}",
                           lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
 
 
