@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pysfn.compiler import numbers
 from pysfn.compiler.jsonata import T, literal
+from pysfn.compiler.jsonata_text import code_points, ends_with, repeat, starts_with
 from pysfn.compiler.loops import iterated, py_type, typed_error
 
 MAX_EXACT = 2 ** 53 - 1
@@ -72,7 +73,7 @@ def _sub(a: str, b: str, sym: str = "-") -> str:
 def _repeat(seq: str, n: str) -> str:
     """``seq * n`` for a str or list and an int (bools count): empty for n <= 0."""
     k = f"{T}k"
-    return (f"({k} := {_num(n)}; $type({seq}) = 'string' ? ({k} <= 0 ? '' : $pad('', {k} * $length({seq}), {seq})) "
+    return (f"({k} := {_num(n)}; $type({seq}) = 'string' ? ({k} <= 0 ? '' : {repeat(seq, k)}) "
             f": ({k} <= 0 ? [] : $reduce([1..{k}], function({T}acc, {T}i) {{ $append({T}acc, {seq}) }}, [])))")
 
 
@@ -163,17 +164,17 @@ def _string_method(name: str, body):
 
 
 def _startswith(s: str, p: str) -> str:
-    return (f"$type({p}) = 'string' ? $substring({s}, 0, $length({p})) = {p} "
+    return (f"$type({p}) = 'string' ? {starts_with(s, p)} "
             f": $error(\"TypeError: startswith first arg must be str or a tuple of str, not \" & {py_type(p)})")
 
 
 def _endswith(s: str, p: str) -> str:
-    return (f"$type({p}) = 'string' ? ($length({p}) = 0 or $substring({s}, -$length({p})) = {p}) "
+    return (f"$type({p}) = 'string' ? {ends_with(s, p)} "
             f": $error(\"TypeError: endswith first arg must be str or a tuple of str, not \" & {py_type(p)})")
 
 
 def _replace(s: str, old: str, new: str) -> str:
-    chars = f"[$map([0..$length({s}) - 1], function({T}i) {{ $substring({s}, {T}i, 1) }})]"
+    chars = code_points(s)
     return (f"$type({old}) != 'string' or $type({new}) != 'string' ? $error('TypeError: replace() argument "
             f"must be str') : {old} = '' ? ({s} = '' ? {new} : {new} & $join({chars}, {new}) & {new}) "
             f": $replace({s}, {old}, {new})")
