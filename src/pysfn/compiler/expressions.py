@@ -196,6 +196,10 @@ class ExpressionCompiler:
         if symbol in ("//", "%") and any("float" in (ast_types(side, self.var_types) or ())
                                          for side in (node.left, node.right)):
             raise NotLowerable(node, f"'{symbol}' of floats has no exact form in the state machine")
+        if symbol in ("+", "-", "*") and all(ast_types(side, self.var_types) == frozenset({"int"})
+                                             for side in (node.left, node.right)):
+            # both ints by their static types: Python's int arithmetic is JSONata's (below 2**53)
+            return ir.Op("int" + symbol, (self.expr(node.left), self.expr(node.right)), loc)
         if getattr(node, "pysfn_augmented", False):  # built for `x op= y` (changes.py)
             symbol += "="
         return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)

@@ -1,0 +1,25 @@
+"""The ASL optimizer: an ordered list of small rules, one module each.
+
+Transitions are what users pay for, so a rule removes a state entered on some path (or
+shortens an expression) without changing what any path computes. Each rule is a function of
+one machine (the top level or a Parallel branch), changing it in place; ``optimise`` applies
+the rules in the order of ``RULES`` to every machine. Each rule has a fixture test
+(tests/optimize/fixtures/<rule>.json: input ASL -> expected ASL); the differential suite runs
+every workflow through all of them.
+"""
+
+from __future__ import annotations
+
+from pysfn.compiler.optimize import fold_assignment, fold_return
+from pysfn.compiler.optimize.machine import each_machine
+
+RULES = [
+    fold_assignment.rule,
+    fold_return.rule,
+]
+
+
+def optimise(definition: dict, rules=None) -> dict:
+    for rule in RULES if rules is None else rules:
+        each_machine(definition, rule)
+    return definition

@@ -1,0 +1,134 @@
+"""What the optimizer's rules share: the graph of one state machine and JSONata text helpers.
+
+A *machine* is the top level of a definition or one Parallel branch (they have their own
+``States``). Rules work on one machine at a time and keep every path's result the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pysfn.compiler.jsonata import wrap
+
+VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+EXPRESSION = re.compile(r"^\{%(.*)%\}$", re.DOTALL)
+# An expression that is only a reference (``$x``, ``$states.result.Payload``) or a small JSON
+# literal: binding it again inside another expression does not repeat any computation's text.
+_SMALL = re.compile(r"^(\$[A-Za-z_]\w*(\.[A-Za-z_]\w*)*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null"
+                    r"|\"[^\"\\]{0,40}\"|'[^'\\]{0,40}'|\[\]|\{\})$")
+# Only this many source lines are listed in the Comment of a state others were folded into.
+COMMENT_PARTS = 4
+
+
+def each_machine(machine: dict, rule) -> None:
+    """Apply ``rule`` to ``machine`` and to every Parallel branch inside it."""
+    rule(machine)
+    for state in machine["States"].values():
+        for branch in state.get("Branches", []):
+            each_machine(branch, rule)
+
+
+def edges(state: dict) -> list[tuple[str, str]]:
+    """(target, kind) of every transition out of ``state``; kind is next, choice or catch."""
+    out = [(state["Next"], "next")] if state.get("Next") is not None else []
+    out += [(rule["Next"], "choice") for rule in state.get("Choices", [])]
+    if state.get("Default") is not None:
+        out.append((state["Default"], "choice"))
+    out += [(rule["Next"], "catch") for rule in state.get("Catch", [])]
+    return out
+
+
+def predecessors(machine: dict) -> dict[str, list[tuple[str, str]]]:
+    """For each state, the (state, edge kind) pairs that lead to it ("" and start for StartAt)."""
+    preds: dict[str, list[tuple[str, str]]] = {name: [] for name in machine["States"]}
+    preds[machine["StartAt"]].append(("", "start"))
+    for name, state in machine["States"].items():
+        for target, kind in edges(state):
+            preds[target].append((name, kind))
+    return preds
+
+
+def strings(value):
+    """Every string inside a JSON template."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+
+
+def variables_read(value) -> set[str]:
+    """The variable names a JSON template's expressions mention (``$states`` included)."""
+    return {v for s in strings(value) if s.startswith("{%") for v in VARIABLE.findall(s)}
+
+
+def rebind(value, bindings: dict[str, str]):
+    """Evaluate ``value``'s expressions with variables rebound: ``($x := expr; ...)``."""
+    if isinstance(value, str):
+        match = EXPRESSION.match(value)
+        if not match:
+            return value
+        used = {v for v in VARIABLE.findall(match.group(1)) if v in bindings}
+        if not used:
+            return value
+        prefix = "".join(f"${v} := ({bindings[v]}); " for v in sorted(used))
+        return wrap(f"({prefix}{match.group(1).strip()})")
+    if isinstance(value, list):
+        return [rebind(v, bindings) for v in value]
+    if isinstance(value, dict):
+        return {k: rebind(v, bindings) for k, v in value.items()}
+    return value
+
+
+def catches_everything(state: dict) -> bool:
+    """A Retry or Catch that would also catch an expression's failure in this state."""
+    rules = state.get("Retry", []) + state.get("Catch", [])
+    return any("States.ALL" in r["ErrorEquals"] or "States.QueryEvaluationError" in r["ErrorEquals"]
+               for r in rules)
+
+
+def small_bindings(assign: dict, names) -> dict[str, str] | None:
+    """The expressions assigning ``names`` if each is small enough to repeat (a reference or a
+    literal), else None: folding must never copy a computation into another expression, or a
+    chain ``v2 = v1 + 1; v3 = v2 + 1; ...`` grows with its square."""
+    bindings = {}
+    for v in names:
+        value = assign[v]
+        if not isinstance(value, str):
+            return None
+        match = EXPRESSION.match(value)
+        text = match.group(1).strip() if match else None
+        if text is None or not _SMALL.match(text):
+            return None
+        bindings[v] = text
+    return bindings
+
+
+def only_predecessor(machine: dict, preds, name: str, types=("Task", "Parallel", "Pass")) -> str | None:
+    """The state that alone leads to ``name``, by its ``Next``, if it is one of ``types``."""
+    if len(preds[name]) != 1:
+        return None
+    pred_name, kind = preds[name][0]
+    pred = machine["States"].get(pred_name)
+    if kind != "next" or pred is None or pred["Type"] not in types:
+        return None
+    return pred_name
+
+
+def join_comment(into: dict, folded: dict, counts: dict) -> None:
+    """Add ``folded``'s source line to ``into``'s Comment (``file:line code; then code``), listing
+    at most COMMENT_PARTS lines and then how many more, so a long fold keeps a short Comment.
+    ``counts`` is the rule's own memo (one per run of a rule), keyed by the state's identity."""
+    comment = folded.get("Comment")
+    if not comment:
+        return
+    seen = counts.setdefault(id(into), [1, None])
+    seen[0] += 1
+    if seen[0] <= COMMENT_PARTS:
+        into["Comment"] = f"{into.get('Comment', '')}; then {comment.split(' ', 1)[-1]}"
+        seen[1] = into["Comment"]
+    else:
+        into["Comment"] = f"{seen[1]} (and {seen[0] - COMMENT_PARTS} more, to {comment.split(' ', 1)[0]})"
