@@ -10,11 +10,12 @@ every workflow through all of them.
 
 from __future__ import annotations
 
-from pysfn.compiler.optimize import fold_assignment, fold_return
+from pysfn.compiler.optimize import fold_assignment, fold_into_choice, fold_return
 from pysfn.compiler.optimize.machine import each_machine
 
 RULES = [
     fold_assignment.rule,
+    fold_into_choice.rule,
     fold_return.rule,
 ]
 

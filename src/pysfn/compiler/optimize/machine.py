@@ -16,15 +16,22 @@ EXPRESSION = re.compile(r"^\{%(.*)%\}$", re.DOTALL)
 # literal: binding it again inside another expression does not repeat any computation's text.
 _SMALL = re.compile(r"^(\$[A-Za-z_]\w*(\.[A-Za-z_]\w*)*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null"
                     r"|\"[^\"\\]{0,40}\"|'[^'\\]{0,40}'|\[\]|\{\})$")
+# An expression that cannot fail where it is evaluated: a literal, a variable, or one of the
+# ``$states`` values every state has. Folding it into a state that catches every error cannot
+# turn an uncatchable failure into a caught one.
+_SAFE = re.compile(r"^(\$(?!states\b)[A-Za-z_]\w*|\$states\.(input|result|result\.Payload|errorOutput)"
+                   r"|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null|\"[^\"\\]{0,40}\"|'[^'\\]{0,40}'|\[\]|\{\})$")
+# Copying a Pass into several predecessors repeats its Assign: only when it is this small.
+SMALL_COPY_BYTES = 400
 # Only this many source lines are listed in the Comment of a state others were folded into.
 COMMENT_PARTS = 4
 
 
 def each_machine(machine: dict, rule) -> None:
-    """Apply ``rule`` to ``machine`` and to every Parallel branch inside it."""
+    """Apply ``rule`` to ``machine`` and to every Parallel branch and Map processor inside it."""
     rule(machine)
-    for state in machine["States"].values():
-        for branch in state.get("Branches", []):
+    for state in list(machine["States"].values()):
+        for branch in state.get("Branches", []) + [state[k] for k in ("ItemProcessor", "Iterator") if k in state]:
             each_machine(branch, rule)
 
 
@@ -105,6 +112,36 @@ def small_bindings(assign: dict, names) -> dict[str, str] | None:
             return None
         bindings[v] = text
     return bindings
+
+
+def expression_text(value) -> str | None:
+    """The JSONata inside ``{% ... %}``, or None when ``value`` is not one expression."""
+    match = EXPRESSION.match(value) if isinstance(value, str) else None
+    return match.group(1).strip() if match else None
+
+
+def is_safe(value) -> bool:
+    """A template that cannot fail: JSON without expressions, or only safe expressions."""
+    if isinstance(value, list):
+        return all(is_safe(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_safe(v) for v in value.values())
+    if not isinstance(value, str):
+        return True
+    text = expression_text(value)
+    if text is None:
+        return not value.startswith("{%")
+    return bool(_SAFE.match(text))
+
+
+def reads_states(value) -> bool:
+    """Whether a template reads ``$states`` (the state's input, result, context...)."""
+    return any("$states" in s for s in strings(value) if s.startswith("{%"))
+
+
+def size(value) -> int:
+    import json
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
 def only_predecessor(machine: dict, preds, name: str, types=("Task", "Parallel", "Pass")) -> str | None:
