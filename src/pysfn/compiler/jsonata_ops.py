@@ -253,7 +253,17 @@ def _int_arith(symbol: str):
     return generate
 
 
+def _plain_compare(symbol: str):
+    """A comparison of two ints (or ==/!= of two strs) by their static types: JSONata's own."""
+    return lambda args: f"({args[0]}) {symbol} ({args[1]})"
+
+
+TYPED_COMPARE = {"typed" + py: _plain_compare(js) for py, js in
+                 (("==", "="), ("!=", "!="), ("<", "<"), ("<=", "<="), (">", ">"), (">=", ">="))}
+
+
 OPS = {
+    **TYPED_COMPARE,
     "int+": _int_arith("+"), "int-": _int_arith("-"), "int*": _int_arith("*"),
     "+": _binary(_add), "-": _binary(_sub), "*": _binary(_mul), "/": _binary(_truediv),
     "//": _binary(_floor_op("//", "div", INT_FLOORDIV_ZERO, FLOAT_FLOORDIV_ZERO)),

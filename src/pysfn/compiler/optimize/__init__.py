@@ -10,13 +10,17 @@ every workflow through all of them.
 
 from __future__ import annotations
 
-from pysfn.compiler.optimize import fold_assignment, fold_into_choice, fold_return
+from pysfn.compiler.optimize import (choice_chain, fold_assignment, fold_into_choice, fold_return, input_check,
+                                     item_binding)
 from pysfn.compiler.optimize.machine import each_machine
 
 RULES = [
+    item_binding.rule,
     fold_assignment.rule,
     fold_into_choice.rule,
     fold_return.rule,
+    input_check.rule,
+    choice_chain.rule,
 ]
 
 

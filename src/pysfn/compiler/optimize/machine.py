@@ -81,6 +81,9 @@ def rebind(value, bindings: dict[str, str]):
         used = {v for v in VARIABLE.findall(match.group(1)) if v in bindings}
         if not used:
             return value
+        whole = match.group(1).strip()
+        if whole[:1] == "$" and whole[1:] in bindings:  # only the variable: its expression itself
+            return wrap(bindings[whole[1:]])
         prefix = "".join(f"${v} := ({bindings[v]}); " for v in sorted(used))
         return wrap(f"({prefix}{match.group(1).strip()})")
     if isinstance(value, list):
@@ -162,6 +165,8 @@ def join_comment(into: dict, folded: dict, counts: dict) -> None:
     comment = folded.get("Comment")
     if not comment:
         return
+    if into.get("Comment", "").split(" ", 1)[0] == comment.split(" ", 1)[0]:
+        return  # the same source line (a comprehension's Map item and its call)
     seen = counts.setdefault(id(into), [1, None])
     seen[0] += 1
     if seen[0] <= COMMENT_PARTS:
