@@ -10,11 +10,13 @@ every workflow through all of them.
 
 from __future__ import annotations
 
-from pysfn.compiler.optimize import (choice_chain, fold_assignment, fold_into_choice, fold_return, input_check,
-                                     item_binding)
+from pysfn.compiler.optimize import (choice_chain, dead_stores, fold_assignment, fold_into_choice, fold_return,
+                                     input_check, item_binding, while_true)
 from pysfn.compiler.optimize.machine import each_machine
 
 RULES = [
+    while_true.rule,
+    dead_stores.rule,
     item_binding.rule,
     fold_assignment.rule,
     fold_into_choice.rule,
@@ -24,7 +26,14 @@ RULES = [
 ]
 
 
+# Rules that read the whole definition at once (which variables are read anywhere).
+WHOLE_DEFINITION = {dead_stores.rule}
+
+
 def optimise(definition: dict, rules=None) -> dict:
     for rule in RULES if rules is None else rules:
-        each_machine(definition, rule)
+        if rule in WHOLE_DEFINITION:
+            rule(definition)
+        else:
+            each_machine(definition, rule)
     return definition

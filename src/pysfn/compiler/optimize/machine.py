@@ -104,13 +104,13 @@ def small_bindings(assign: dict, names) -> dict[str, str] | None:
     """The expressions assigning ``names`` if each is small enough to repeat (a reference or a
     literal), else None: folding must never copy a computation into another expression, or a
     chain ``v2 = v1 + 1; v3 = v2 + 1; ...`` grows with its square."""
+    import json
     bindings = {}
     for v in names:
         value = assign[v]
-        if not isinstance(value, str):
-            return None
-        match = EXPRESSION.match(value)
-        text = match.group(1).strip() if match else None
+        text = expression_text(value)
+        if text is None and not any(s.startswith("{%") for s in strings(value)):
+            text = json.dumps(value, ensure_ascii=False)  # plain JSON is a JSONata literal
         if text is None or not _SMALL.match(text):
             return None
         bindings[v] = text
