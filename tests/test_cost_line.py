@@ -1,0 +1,36 @@
+"""`pysfn compile --explain`'s cost line: states, fastest and slowest path, read off the graph."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pysfn.cli import cli
+from pysfn.compiler import compile_file, compile_source
+from pysfn.compiler.cost import count_states, fastest, slowest
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def test_the_paths_of_the_example_match_its_runs():
+    """analyse_text: 'c' texts take the shortest successful path (Arguments, get_summary, the if,
+    the Succeed), 'a'/'b' texts the longest (with the Parallel's two branches) -- as the oracle
+    counts them in test_example.py."""
+    definition = compile_file(EXAMPLES / "analyse_text.py").definition
+    assert fastest(definition) == 4
+    assert slowest(definition) == 8
+    assert count_states(definition) == 12
+
+
+def test_a_loop_or_a_map_has_no_bound():
+    loop = compile_source("import pysfn as PSF\n\ndef f(x):\n    return x\n\n@PSF.main\ndef w(xs):\n"
+                          "    for x in xs:\n        f(x)\n    return 1\n", "w.py").definition
+    assert slowest(loop) is None and fastest(loop) >= 2
+    mapped = compile_source("import pysfn as PSF\n\ndef f(x):\n    return x\n\n@PSF.main\ndef w(xs):\n"
+                            "    return [f(x) for x in xs]\n", "w.py").definition
+    assert slowest(mapped) is None
+
+
+def test_explain_prints_the_cost_line():
+    result = CliRunner().invoke(cli, ["compile", "--explain", str(EXAMPLES / "analyse_text.py")])
+    assert result.exit_code == 0
+    assert "cost: 12 states; transitions per execution: fastest successful path 4, slowest path 8" in result.output
