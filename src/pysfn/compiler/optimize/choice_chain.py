@@ -148,9 +148,8 @@ def merge_rule(machine: dict, name: str, index: int, preds) -> bool:
         if not merged["Assign"]:
             del merged["Assign"]
         rules.append(merged)
-    rules.append({**outer, "Next": inner["Default"]})
-    choice["Choices"][index:index + 1] = rules
-    _joined(choice, inner, inner_name, states, preds, name, alone, rules)
+    choice["Choices"][index:index + 1] = rules + [{**outer, "Next": inner["Default"]}]
+    _joined(choice, inner, inner_name, states, preds, name, alone, rules)  # (adds the Default's edge)
     return True
 
 
