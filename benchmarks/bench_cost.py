@@ -28,6 +28,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "examples")]
 import oracle  # noqa: E402  (tests/oracle.py)
 from differential import comparable, import_workflow, run_native  # noqa: E402
 
+import pysfn as PSF  # noqa: E402
 from pysfn.compiler import compile_file  # noqa: E402
 from pysfn.packaging.inprocess import InProcessDispatcher  # noqa: E402
 
@@ -154,6 +155,8 @@ def run_sfnx(path: Path, sfnx_path: Path, entry: str, inputs: list) -> Totals:
     def invoke(name, payload):
         try:
             return {"ok": json.loads(json.dumps(getattr(module, name)(**payload)))}
+        except PSF.Fail as e:  # a Lambda raising an error of that name (as pysfn's dispatcher does)
+            return {"errorType": e.error, "errorMessage": e.cause}
         except Exception as e:  # noqa: BLE001 -- reported as the Lambda runtime reports it
             return {"errorType": type(e).__name__, "errorMessage": str(e)}
 
