@@ -13,6 +13,8 @@ pysfn workflow's). Each run's result is compared with the native Python run: ``W
 machine whose result differs. ``CANNOT`` lists the workflows sfnx cannot express, and why.
 
 Needs the bench extra (``pip install -e .[test,bench]``). Run: python benchmarks/bench_cost.py
+[workflow ...]; ``--rules`` instead prints, for each optimizer rule, the transitions (over all the
+runs) it saves: the total without that rule minus the total with all of them.
 """
 
 from __future__ import annotations
@@ -253,5 +255,32 @@ def main(only: list[str] | None = None) -> None:
             print("  " + line)
 
 
+def rule_savings() -> None:
+    """Transitions each optimizer rule saves on the compared workflows (and inputs), measured by
+    leaving it out."""
+    import pysfn.compiler.optimize as optimize
+    everything = list(optimize.RULES)
+
+    compared = [(path, inputs) for name, path, inputs in workflows()
+                if name not in CANNOT and (SFNX / f"{name}.py").exists()]
+
+    def total() -> int:
+        return sum(run_pysfn(path, inputs).transitions for path, inputs in compared)
+    base = total()
+    print(f"all rules: {base} transitions")
+    for rule in everything:
+        optimize.RULES[:] = [r for r in everything if r is not rule]
+        try:
+            print(f"  without {rule.__module__.rsplit('.', 1)[-1]:<18} {total() - base:+5} transitions")
+        finally:
+            optimize.RULES[:] = everything
+    optimize.RULES[:] = []
+    print(f"no rules: {total()} transitions")
+    optimize.RULES[:] = everything
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:] or None)
+    if sys.argv[1:] == ["--rules"]:
+        rule_savings()
+    else:
+        main(sys.argv[1:] or None)
