@@ -16,6 +16,10 @@ EXPRESSION = re.compile(r"^\{%(.*)%\}$", re.DOTALL)
 # literal: binding it again inside another expression does not repeat any computation's text.
 _SMALL = re.compile(r"^(\$[A-Za-z_]\w*(\.[A-Za-z_]\w*)*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null"
                     r"|\"[^\"\\]{0,40}\"|'[^'\\]{0,40}'|\[\]|\{\})$")
+# Or a short index or arithmetic of references (``$xs[$i]``, ``$r.start + $i * $r.step``): no
+# function call, no block, bounded in length -- repeating it once reads as the reference it is,
+# and a fold that used it is no longer one (it holds ``:=``), so it cannot compound.
+_REFERENCE_ARITHMETIC = re.compile(r"^[$\w.\[\]\s+\-*()]{1,80}$")
 # An expression that cannot fail where it is evaluated: a literal, a variable, or one of the
 # ``$states`` values every state has. Folding it into a state that catches every error cannot
 # turn an uncatchable failure into a caught one.
@@ -111,7 +115,8 @@ def small_bindings(assign: dict, names) -> dict[str, str] | None:
         text = expression_text(value)
         if text is None and not any(s.startswith("{%") for s in strings(value)):
             text = json.dumps(value, ensure_ascii=False)  # plain JSON is a JSONata literal
-        if text is None or not _SMALL.match(text):
+        if text is None or not (_SMALL.match(text) or _REFERENCE_ARITHMETIC.match(text) and "$" in text
+                                and not re.search(r"\$\w*\(", text)):
             return None
         bindings[v] = text
     return bindings
