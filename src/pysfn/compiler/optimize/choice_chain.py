@@ -10,7 +10,7 @@ each is short or a plain JSON value, since it is repeated.
 
 The second Choice may be reached from elsewhere too (a loop's test, after the body's last
 ``if``): it is then copied, when small, and stays for the others. A rule ``c`` (short) that
-leads to a Choice becomes the rules ``c and b`` for each of its rules ``b``, then ``c`` to its
+leads to a Choice becomes the rules ``c ? b : false`` for each of its rules ``b``, then ``c`` to its
 Default: the loop Choice that binds an item and the body's first ``if`` decide in one step.
 """
 
@@ -143,7 +143,8 @@ def merge_rule(machine: dict, name: str, index: int, preds) -> bool:
         read = {v for s in strings(r) if s.startswith("{%") for v in VARIABLE.findall(s)}
         used = {v: bindings[v] for v in read if v in bindings}
         inner_condition = expression_text(rebind(r["Condition"], used))
-        merged = {**r, "Condition": wrap(f"({condition}) and ({inner_condition})")}
+        # (`c ? b : false`: b is evaluated only where c holds, as it was in the second Choice)
+        merged = {**r, "Condition": wrap(f"({condition}) ? ({inner_condition}) : false")}
         merged["Assign"] = {**assign, **rebind(r.get("Assign", {}), used)}
         if not merged["Assign"]:
             del merged["Assign"]

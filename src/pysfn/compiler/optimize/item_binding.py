@@ -9,7 +9,8 @@ itself (its Assign reads the same ``$states.input``). Only when:
 * the Pass's Assign values are references to ``$states.input`` (or literals) and the Pass is
   the only way into the next state;
 * the next state has no Catch (a catcher after a failure would not see the variable) and is
-  a Task, Pass, Map, Parallel or Wait.
+  a Task, Pass or Wait (the branches of a Parallel or a Map would read the variable before the
+  state's own Assign gives it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pysfn.compiler.optimize.folding import PLAIN_PASS
 from pysfn.compiler.optimize.machine import (VARIABLE, expression_text, join_comment, predecessors, rebind,
                                              strings)
 
-_TARGETS = ("Task", "Pass", "Map", "Parallel", "Wait")
+_TARGETS = ("Task", "Pass", "Wait")  # (a Parallel's branches or a Map's iterations would read it first)
 _KEEP = ("Type", "Next", "End", "Comment", "Resource", "Retry", "Catch", "ItemProcessor", "Branches",
          "Iterator", "ProcessorConfig")
 
