@@ -74,3 +74,18 @@ def test_rewritten_fixture_means_the_same(name, i):
         local_after = run_definition(case["expected"], inp, _echo)
         assert (local_after.status, local_after.output, local_after.error) == \
             (local_before.status, local_before.output, local_before.error), (case["name"], inp)
+
+
+def test_continue_goes_straight_to_the_next_iteration():
+    """No rule needed: the lowering sends `continue` to the loop's Choice itself, and after the
+    rules the `if` that continues is a rule of that Choice (one state per skipped item)."""
+    from pysfn.compiler import compile_source
+    source = ("import pysfn as PSF\n\ndef f(x):\n    return x\n\n@PSF.main\ndef w(xs: list):\n"
+              "    for x in xs:\n        if x == 1:\n            continue\n        f(x)\n    return 0\n")
+    states = compile_source(source, "w.py").definition["States"]
+    loop = next(name for name in states if name.startswith("For_"))
+    skip = [r for r in states[loop]["Choices"] if r["Next"] == loop]
+    assert len(skip) == 1 and "x" in skip[0]["Assign"]  # the skipped item: straight back to the loop
+    run = oracle.execute(compile_source(source, "w.py").definition, {"xs": [1, 1, 1]}, _echo)
+    # the check (with the loop's start folded in), 3 skipped items and the end test, the return
+    assert run["status"] == "SUCCEEDED" and run["transitions"] == 1 + 4 + 1
