@@ -90,12 +90,20 @@ def rebind(value, bindings: dict[str, str]):
         if whole[:1] == "$" and whole[1:] in bindings:  # only the variable: its expression itself
             return wrap(bindings[whole[1:]])
         prefix = "".join(f"${v} := ({bindings[v]}); " for v in sorted(used))
-        return wrap(f"({prefix}{match.group(1).strip()})")
+        return wrap(f"({_helper_definitions(prefix)}{prefix}{whole})")
     if isinstance(value, list):
         return [rebind(v, bindings) for v in value]
     if isinstance(value, dict):
         return {k: rebind(v, bindings) for k, v in value.items()}
     return value
+
+
+def _helper_definitions(text: str) -> str:
+    """The definitions of the number helpers (``$pysfn__num``...) ``text`` calls: a rebinding is
+    evaluated before the expression's own definitions, so it needs its own."""
+    from pysfn.compiler.numbers import with_helpers
+    with_defs = with_helpers(text)
+    return "" if with_defs == text else with_defs[1:len(with_defs) - len(text) - 1]
 
 
 def catches_everything(state: dict) -> bool:
