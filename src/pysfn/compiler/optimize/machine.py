@@ -26,7 +26,9 @@ _REFERENCE_ARITHMETIC = re.compile(r"^[$\w.\[\]\s+\-*()]{1,80}$")
 # turn an uncatchable failure into a caught one.
 _SAFE = re.compile(r"^(\$(?!states\b)[A-Za-z_]\w*|\$states\.(input|result|result\.Payload|errorOutput)"
                    r"|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null|\"[^\"\\]{0,40}\"|'[^'\\]{0,40}'|\[\]|\{\})$")
-# Copying a Pass into several predecessors repeats its Assign: only when it is this small.
+# Copying a Pass (or a Succeed's Output) into several predecessors repeats it: only when it is
+# this small, not counting the number helpers' definitions (``$pysfn__num := function...``, the
+# same boilerplate in every expression that converts numbers).
 SMALL_COPY_BYTES = 400
 # Only this many source lines are listed in the Comment of a state others were folded into.
 COMMENT_PARTS = 4
@@ -137,6 +139,23 @@ def expression_text(value) -> str | None:
     return match.group(1).strip() if match else None
 
 
+# The execution output's decoding of a value (numbers.output, its helpers aside): a walk over
+# a JSON value that cannot fail, so safe when the value is.
+_DECODED_OUTPUT = re.compile(r"^\(\$pysfn__ov := (.+?); \$contains\(\$string\(\$pysfn__ov\), '\"\$float\"'\) "
+                             r"\? \$pysfn__out\(\$pysfn__ov\) : \$pysfn__ov\)$", re.DOTALL)
+
+
+def without_helpers(text: str) -> str:
+    """``text`` without the number helpers' definitions (and the block that only held them)."""
+    from pysfn.compiler.numbers import HELPERS, H
+    stripped = text
+    for name, (body, _) in HELPERS.items():
+        stripped = stripped.replace(f"{H}{name} := {body}; ", "")
+    if stripped != text and stripped.startswith("(") and stripped.endswith(")"):
+        stripped = stripped[1:-1]
+    return stripped
+
+
 def is_safe(value) -> bool:
     """A template that cannot fail: JSON without expressions, or only safe expressions."""
     if isinstance(value, list):
@@ -148,7 +167,30 @@ def is_safe(value) -> bool:
     text = expression_text(value)
     if text is None:
         return not value.startswith("{%")
-    return bool(_SAFE.match(text))
+    text = without_helpers(text)
+    while True:  # rebindings (``$x := ($states.result.Payload); ...``) of safe values
+        match = _SAFE_BINDING.match(_unwrapped(text))
+        if match is None or not _SAFE.match(match.group(1).strip()):
+            break
+        text = match.group(2)
+    decoded = _DECODED_OUTPUT.match("(" + _unwrapped(text) + ")")
+    return bool(_SAFE.match(decoded.group(1) if decoded else text))
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without parentheses around all of it (a string with a parenthesis in it is left
+    as it is: then nothing matches, which only makes a fold less likely)."""
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0 and i < len(text) - 1:
+                return text
+        text = text[1:-1]
+    return text
+
+
+_SAFE_BINDING = re.compile(r"^\$\w+ := \(([^()]*)\); (.*)$", re.DOTALL)
 
 
 def reads_states(value) -> bool:
@@ -157,8 +199,22 @@ def reads_states(value) -> bool:
 
 
 def size(value) -> int:
+    """Compact JSON bytes of ``value`` without the number helpers' definitions."""
     import json
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+    return len(json.dumps([without_helpers(s) if isinstance(s, str) else s for s in _leaves(value)],
+                          separators=(",", ":"), ensure_ascii=False))
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
 
 
 def only_predecessor(machine: dict, preds, name: str, types=("Task", "Parallel", "Pass")) -> str | None:
