@@ -312,10 +312,12 @@ _state_choice.StateChoice._eval_state_output = _choice_output_default_path_only
 # surrogates stayed two characters). The token of a string literal is JSON text: json.loads it.
 def _json_string_literal(parser_rule_context) -> str | None:
     text = parser_rule_context.getText()
-    try:
-        return json.loads(text)
-    except ValueError:  # not a quoted JSON string (moto passes other tokens too): as moto did
-        return _original_from_string_literal(parser_rule_context)
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return _original_from_string_literal(parser_rule_context)  # other tokens: as moto reads them
 
 
 def _assign_string_literal(self, ctx):
