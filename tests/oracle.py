@@ -123,8 +123,11 @@ _jsonata._eval_jsonata = _eval_jsonata
 
 
 # Patch 2: bind variables as JSON literals, strings included (moto's version splices strings raw).
+# Characters are written as themselves (ensure_ascii=False): jsonata-python reads a "\ud83d\udc4d"
+# escape as two lone surrogates, so "👍" in a variable or in $states.input broke later steps.
 def _encode_variables(bindings: dict) -> str:
-    return "".join(f"{name}:={to_json_str(value, separators=(',', ':'))};" for name, value in bindings.items())
+    return "".join(f"{name}:={json.dumps(json.loads(to_json_str(value)), ensure_ascii=False, separators=(',', ':'))};"
+                   for name, value in bindings.items())
 
 
 # The two users imported the function by name, so each module's reference is replaced.

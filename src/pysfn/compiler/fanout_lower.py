@@ -13,7 +13,7 @@ from __future__ import annotations
 from pysfn.compiler import ir
 from pysfn.compiler.changes import box
 from pysfn.compiler.jsonata import T, expression, truthy, wrap
-from pysfn.compiler.loops import _range, iterated
+from pysfn.compiler.loops import _range, _unpacked, iterated
 
 
 def items_expression(call: ir.MapCall) -> str:
@@ -36,9 +36,11 @@ def map_state(lowerer, m, call: ir.MapCall, assign: dict, cont, catchers, machin
     """Build the Map state (called from Lowerer.map's thunk); returns the state dict."""
     sub = machine_class()
     task = lowerer.task(sub, call.call, {}, None, ())
+    bound = {call.item: wrap("$states.input")}
+    if call.unpack:  # for a, b in pairs: the item's parts, checked as Python unpacks them
+        bound.update({v: wrap(e) for v, e in zip(call.unpack, _unpacked("$states.input", len(call.unpack)))})
     bind = lowerer.state(sub, f"Item_L{call.loc.line}", lambda name: {
-        "Type": "Pass", "Comment": lowerer.comment(call.loc), "Assign": {call.item: wrap("$states.input")},
-        "Next": task()})
+        "Type": "Pass", "Comment": lowerer.comment(call.loc), "Assign": bound, "Next": task()})
     with lowerer.frames_set(()):  # an iteration is a function of its own: no loop exits cross it
         start = bind()
     config = {"Mode": call.mode}

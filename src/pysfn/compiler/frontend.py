@@ -358,6 +358,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         return [ir.While(test, body, self.block(node.orelse), self.loc(node))]
 
     def stmt_For(self, node: ast.For) -> list[ir.Stmt]:
+        if isinstance(node.target, (ast.Tuple, ast.List)) \
+                and any(isinstance(e, (ast.Tuple, ast.List)) for e in node.target.elts):
+            node = self.flat_for_target(node)
         before: list[ir.Stmt] = []
         iteration = self.iteration(node.iter, before)
         target = node.target
@@ -379,6 +382,20 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         return before + [ir.For(targets, iteration, body, self.block(node.orelse), self.scope.hidden("items"),
                                 self.scope.hidden("index"), self.loc(node), unpack)]
 
+    def flat_for_target(self, node: ast.For) -> ast.For:
+        """``for i, (a, b) in ...`` -> ``for i, hidden in ...: a, b = hidden; ...`` (Python unpacks
+        the nested item at the top of each iteration, with the same errors)."""
+        elts, first = [], []
+        for e in node.target.elts:
+            if isinstance(e, (ast.Tuple, ast.List)):
+                hidden, name = self.hidden_name("unpacked", e)
+                elts.append(ast.copy_location(ast.Name(hidden, ast.Store()), e))
+                first.append(ast.copy_location(ast.Assign([e], name), e))
+            else:
+                elts.append(e)
+        target = ast.copy_location(ast.Tuple(elts, ast.Store()), node.target)
+        return ast.copy_location(ast.For(target, node.iter, first + node.body, node.orelse), node)
+
     def iteration(self, node: ast.expr, before: list[ir.Stmt]) -> ir.Iteration:
         """What a ``for`` walks; a callee's result is stored first (``before``) and walked."""
         if isinstance(node, ast.Call) and self.is_call_of_callee_or_api(node) or self.is_fanout(node):
@@ -395,12 +412,22 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if len(args) == 2:
                 args.append(ir.Const(1, loc))
             return ir.Iteration("range", tuple(args))
-        if builtin == "enumerate" and not node.keywords and 1 <= len(node.args) <= 2:
-            start = self.expr(node.args[1]) if len(node.args) == 2 else ir.Const(0, self.loc(node))
+        if builtin == "enumerate" and 1 <= len(node.args) + len(node.keywords) <= 2 \
+                and all(k.arg == "start" for k in node.keywords) and node.args \
+                and not any(isinstance(a, ast.Starred) for a in node.args):
+            given = node.args[1] if len(node.args) == 2 else node.keywords[0].value if node.keywords else None
+            start = self.expr(given) if given is not None else ir.Const(0, self.loc(node))
             return ir.Iteration("enumerate", (self.expr(node.args[0]), start))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items" \
-                and not node.args and not node.keywords:
-            return ir.Iteration("items", (self.expr(node.func.value),))
+        one_arg = isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+            and not isinstance(node.args[0], ast.Starred)
+        if builtin == "reversed" and one_arg:
+            return ir.Iteration("reversed", (self.expr(node.args[0]),))
+        if builtin in ("list", "tuple") and one_arg:  # a copy walks what the original walks
+            return ir.Iteration("values", (self.expr(node.args[0]),))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
+                and not node.keywords and node.func.attr in ("items", "values", "keys"):
+            kind = {"items": "items", "values": "dict_values", "keys": "dict_keys"}[node.func.attr]
+            return ir.Iteration(kind, (self.expr(node.func.value),))
         return ir.Iteration("values", (self.expr(node),))
 
     def builtin_name(self, func: ast.expr) -> str | None:

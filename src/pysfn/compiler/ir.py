@@ -395,3 +395,5 @@ class MapCall:
     max_concurrency: int
     loc: Loc
     mode: str = "INLINE"  # or DISTRIBUTED: child executions, which see no outer variable
+    setup: tuple["Stmt", ...] = ()  # computes the items first (extracted: zip, sorted...)
+    unpack: tuple[str, ...] = ()    # `for a, b in pairs`: variables bound to the item's parts

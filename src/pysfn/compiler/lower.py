@@ -438,8 +438,9 @@ class Lowerer:
 
     def map(self, m, call: ir.MapCall, assign: dict, cont, catchers) -> Thunk:
         from pysfn.compiler.fanout_lower import map_state
-        return self.state(m, f"Map_{call.call.callee.replace('.', '_')}_L{call.loc.line}",
-                          lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
+        thunk = self.state(m, f"Map_{call.call.callee.replace('.', '_')}_L{call.loc.line}",
+                           lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
+        return self.block(m, call.setup, thunk, catchers) if call.setup else thunk
 
 
 def _continue(state: dict, cont: Thunk | None, result: str) -> None:
