@@ -54,7 +54,7 @@ CASES = [
     ("raise", 1, 5, "a bare 'raise' outside an 'except' block has no error to raise again"),
     ("break", 1, 5, "'break' outside loop"),
     ("if x:\n    continue", 2, 9, "'continue' not properly in loop"),
-    ("for a, (b, c) in items:\n    pass", 1, 9, "'for (a, (b, c)) in ...': this loop target is not supported"),
+    ("for a, x.b in items:\n    pass", 1, 9, "'for (a, x.b) in ...': this loop target is not supported"),
     ("for k in items.items():\n    pass", 1, 9, "'for k in ...': this loop target is not supported"),
     ("y = []\nfor v in items:\n    v.append(1)", 2, 9, "'v' is an item of what the loop iterates, and it is "
      "changed in place at line"),
@@ -90,6 +90,13 @@ CASES = [
     ("return 1e400", 1, 12, "inf is not a JSON number"),
     ("y = PSF.with_retry_spec(work, (x,), ([], 1))", 1, 42, "a retry spec needs at least one error"),
     ("if PSF.StringMatches(x, x):\n    pass", 1, 29, "the pattern of PSF.StringMatches must be a string literal"),
+    ("y = zip(x, items)", 1, 9, "'zip(x, items)' is an iterator, not a value a workflow variable can hold"),
+    ("return reversed(items)", 1, 12, "'reversed(items)' is an iterator, not a value"),
+    ("y = x if x else enumerate(items)", 1, 21, "'enumerate(items)' is an iterator, not a value"),
+    ("y = work(items.values())", 1, 14, "'items.values()' is a dict view (dict_values), not a value"),
+    ("y = {v for v in items}", 1, 9, "'{v for v in items}' is a set, not a value"),
+    ("y = [range(3)]", 1, 10, "'range(3)' is a range, not a value"),
+    ("y = (v for v in items)", 1, 9, "'(v for v in items)' is a generator, not a value"),
 ]
 
 
