@@ -482,9 +482,24 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         if call and (call.keywords or len(call.args) > 1):
             raise self.rep.error(exc, "an exception raised by the workflow takes at most one argument, its message",
                                  f"raise {name}(\"message\")")
+        kind = self.info.exceptions.message_of(name)
+        args = call.args if call else []
+        if (kind == "python" or kind == "repr" and args and not isinstance(args[0], ast.Constant)) \
+                and not getattr(node, "pysfn_cause_exact", False):
+            # The Cause is str(exc), which CPython computes from the argument (repr for KeyError,
+            # the class's own methods for a user class): computed in Python, by extraction.
+            at = args[0] if args else exc
+            exact = ast.copy_location(ast.Call(ast.Name("str", ast.Load()), [
+                ast.copy_location(ast.Call(ast.Name(name, ast.Load()), list(args), []), at)], []), at)
+            rewritten = ast.copy_location(ast.Raise(ast.copy_location(ast.Call(func, [exact], []), exc),
+                                                    None), node)
+            rewritten.pysfn_cause_exact = True
+            return self.stmt(rewritten)
         message = self.expr(call.args[0]) if call and call.args else ir.Const("", self.loc(exc))
-        if isinstance(message, ir.Const) and not isinstance(message.value, str):
-            message = ir.Const(str(message.value), message.loc)
+        if isinstance(message, ir.Const) and not getattr(node, "pysfn_cause_exact", False):
+            # str(E(arg)) as CPython gives it: str(arg), or repr(arg) for KeyError and its subclasses
+            message = ir.Const(repr(message.value) if kind == "repr" and call and call.args else
+                               str(message.value), message.loc)
         return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
 
     def stmt_Return(self, node: ast.Return) -> list[ir.Stmt]:
