@@ -11,7 +11,7 @@ import ast
 import builtins
 
 from pysfn.compiler import ir
-from pysfn.compiler.aliasing import check_aliasing
+from pysfn.compiler.aliasing_flow import check_aliasing
 from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
@@ -85,7 +85,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         params = a.posonlyargs + a.args + a.kwonlyargs
         checked = {p.arg: annotation_types(p.annotation) for p in params} if fn is info.entry else {}
         self.var_types = local_types(fn, {p.arg for p in params}, checked)
-        check_aliasing(fn, self.rep)
+        defaults = mutable_defaults(fn) if fn is info.entry else {}
+        check_aliasing(fn, self.rep, {name: c.node for name, c in info.callees.items() if c.node is not None
+                                      and c.node is not info.entry}, self.var_types, info.psf_attr, defaults,
+                       lambda param, where: warn_mutable_default(self.rep, fn, param, defaults[param], where))
 
     def loc(self, node: ast.AST) -> Loc:
         return Loc.of(self.rep.file, node)
@@ -727,6 +730,23 @@ def input_spec(param: ast.arg, info: ModuleInfo):
                            "checked: str, int, float, bool, None, list[T], dict[str, T], Optional[T], "
                            "T | None and TypedDict classes of the module")
     return spec
+
+
+def mutable_defaults(fn: ast.FunctionDef) -> dict[str, ast.expr]:
+    """Entry parameters whose default is a list or dict literal: parameter -> the default."""
+    a = fn.args
+    pairs = list(zip(a.args[len(a.args) - len(a.defaults):], a.defaults)) + list(zip(a.kwonlyargs, a.kw_defaults))
+    return {p.arg: d for p, d in pairs if isinstance(d, (ast.List, ast.Dict))}
+
+
+def warn_mutable_default(rep, fn: ast.FunctionDef, param: str, default: ast.expr, where: ast.AST) -> None:
+    """The default object itself is changed in place: in CPython the change persists into the next
+    call of the function; every execution of the machine starts from the default again."""
+    text = ast.unparse(default)
+    rep.warn(default, f"the default {text} of '{param}' is changed in place at line {where.lineno}: in CPython the "
+             f"change persists into the next call of '{fn.name}' (one default object for every call); each "
+             f"execution of the state machine starts again from {text}",
+             f"default to None and make a new value in the body: {param} = [] if {param} is None else {param}")
 
 
 def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:

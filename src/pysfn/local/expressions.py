@@ -184,7 +184,7 @@ class Expression:
                 return NULL if value is None else value
             except KeyError:
                 pass  # not a variable: JSONata decides (a function name, or undefined)
-        bindings = {"states": states}
+        bindings = {"states": to_jsonata(states)}  # a null inside a Task's result is a value too
         for name in self.names:
             try:
                 value = lookup(name)
