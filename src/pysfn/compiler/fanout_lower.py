@@ -35,7 +35,8 @@ def items_expression(call: ir.MapCall) -> str:
 def map_state(lowerer, m, call: ir.MapCall, assign: dict, cont, catchers, machine_class, continue_to) -> str:
     """Build the Map state (called from Lowerer.map's thunk); returns the state dict."""
     sub = machine_class()
-    task = lowerer.task(sub, call.call, {}, None, ())
+    with lowerer.matched_outside(catchers):  # the item's error propagates to the Map's Catch
+        task = lowerer.task(sub, call.call, {}, None, ())
     bound = {call.item: wrap("$states.input")}
     if call.unpack:  # for a, b in pairs: the item's parts, checked as Python unpacks them
         bound.update({v: wrap(e) for v, e in zip(call.unpack, _unpacked("$states.input", len(call.unpack)))})

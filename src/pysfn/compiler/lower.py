@@ -23,6 +23,7 @@ from pathlib import PurePath
 from typing import Callable
 
 from pysfn.compiler import ir
+from pysfn.compiler.error_matching import matched_names
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
 from pysfn.compiler.signature import input_problem
@@ -357,6 +358,17 @@ class Lowerer:
         return end
 
     @contextmanager
+    def matched_outside(self, catchers):
+        """Inside a Parallel branch or a Map iteration: the names the state's own Catch (and the
+        enclosing rules) match, which a failing inner Task's error propagates to."""
+        saved = getattr(self, "outer_matched", frozenset())
+        self.outer_matched = matched_names(catchers, (), saved)
+        try:
+            yield
+        finally:
+            self.outer_matched = saved
+
+    @contextmanager
     def frames_set(self, frames: tuple):
         saved, self.frames = self.frames, frames
         try:
@@ -403,9 +415,13 @@ class Lowerer:
     # ------------------------------------------------------------------ calls
 
     def task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
+        matched = matched_names(catchers, call.retriers, getattr(self, "outer_matched", frozenset()))
+
         def build(name: str) -> dict:
             payload = {"callee": call.callee, "args": [template(a) for a in call.args],
                        "kwargs": {k: template(v) for k, v in call.kwargs}}
+            if matched:  # library subclasses are reported under these names (error_matching.py)
+                payload["catch"] = sorted(matched)
             state = {"Type": "Task", "Comment": self.comment(call.loc), "Resource": LAMBDA_INVOKE,
                      "Arguments": {"FunctionName": self.arn, "Payload": payload}}
             if call.timeout is not None:
@@ -424,7 +440,7 @@ class Lowerer:
             branches = []
             for branch in call.branches:
                 sub = Machine()
-                with self.frames_set(()):  # a branch is a function of its own
+                with self.frames_set(()), self.matched_outside(catchers):  # a branch is a function of its own
                     start = self.block(sub, branch.body, self.return_none(sub), ())()
                 branches.append({"StartAt": start, "States": sub.states})
             state = {"Type": "Parallel", "Comment": self.comment(call.loc), "Branches": branches}
