@@ -67,6 +67,10 @@ def library_errors(text="", data=[], path="/nonexistent/pysfn", key="k", items=[
         out["mean"] = "not reached: StatisticsError is a ValueError"
     except ValueError as e:
         out["mean"] = "ValueError: " + str(e)
+    try:                   # extracted code raising a library class
+        out["inline"] = json.loads(text)
+    except ValueError as e:
+        out["inline"] = "ValueError: " + str(e)
     out["retried"] = flaky_parse(key, "[1]")
 
     def branch():

@@ -20,8 +20,19 @@ from pysfn.compiler.aliasing import (DEFAULT, MAX_DEPTH, RETURN, STORING, End, S
 HINT = "work on a copy: {n} = list({n}) or dict({n}) before changing it, or build a new value"
 
 
+_LOADS: dict[int, tuple[ast.AST, frozenset]] = {}
+
+
 def _loads(node: ast.AST) -> frozenset[str]:
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    """The names ``node`` reads (cached: loops and blocks ask again for the same statements)."""
+    cached = _LOADS.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    names = frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    if len(_LOADS) > 100_000:
+        _LOADS.clear()
+    _LOADS[id(node)] = (node, names)
+    return names
 
 
 def _join(*states):
@@ -43,10 +54,14 @@ class Flow:
     # ------------------------------------------------------------------ statements
 
     def block(self, stmts: list[ast.stmt], state, later: frozenset):
-        for i, node in enumerate(stmts):
+        rests, rest = [], later  # what the statements after each one read: one pass from the end
+        for node in reversed(stmts):
+            rests.append(rest)
+            rest = rest | _loads(node)
+        rests.reverse()
+        for node, rest in zip(stmts, rests):
             if state is None:
                 return None
-            rest = frozenset().union(later, *(_loads(s) for s in stmts[i + 1:]))
             state = self.stmt(node, state, rest)
         return state
 
