@@ -23,8 +23,11 @@ import typing
 _SCALARS = {int: "int", float: "float", str: "str", bool: "bool", type(None): "None"}
 
 
-def spec_of(annotation):
-    """A plain description of a checkable annotation, or None if it is not checked."""
+def spec_of(annotation, _within: tuple = ()):
+    """A plain description of a checkable annotation, or None if it is not checked.
+
+    A TypedDict field typed with another TypedDict nests; one that contains itself (through
+    ``_within``, the chain being described) is a TypeError, as the compiler refuses it."""
     if annotation in _SCALARS:
         return (_SCALARS[annotation],)
     if annotation is None:
@@ -35,19 +38,24 @@ def spec_of(annotation):
         return ("dict", None)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is list and len(args) == 1:
-        inner = spec_of(args[0])
+        inner = spec_of(args[0], _within)
         return ("list", inner) if inner else None
     if origin is dict and len(args) == 2 and args[0] is str:
-        inner = spec_of(args[1])
+        inner = spec_of(args[1], _within)
         return ("dict", inner) if inner else None
     if origin in (typing.Union, getattr(types, "UnionType", None)) and len(args) == 2 and type(None) in args:
-        other = spec_of(args[0] if args[1] is type(None) else args[1])
+        other = spec_of(args[0] if args[1] is type(None) else args[1], _within)
         return ("optional", other) if other else None
     if isinstance(annotation, type) and typing.is_typeddict(annotation):
+        name = annotation.__name__
+        if annotation in _within:
+            chain = " -> ".join([t.__name__ for t in _within[_within.index(annotation):]] + [name])
+            raise TypeError(f"the TypedDict '{name}' contains itself ({chain}): a recursive input type "
+                            "has no finite check")
         hints = typing.get_type_hints(annotation)
         fields = []
         for key, hint in hints.items():
-            field = spec_of(hint)
+            field = spec_of(hint, _within + (annotation,))
             if field is None:
                 return None
             fields.append((key, field, key in annotation.__required_keys__))

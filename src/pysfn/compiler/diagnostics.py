@@ -74,7 +74,8 @@ class Reporter:
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def _line(self, line: int) -> str | None:
-        lines = self.source.splitlines()
+        from pysfn.compiler.source_check import source_lines  # split where the tokenizer does
+        lines = source_lines(self.source)
         return lines[line - 1] if 1 <= line <= len(lines) else None
 
     def diagnostic(self, severity: str, node_or_loc, message: str, hint: str | None = None) -> Diagnostic:

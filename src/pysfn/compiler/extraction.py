@@ -115,7 +115,7 @@ class ExtractionCompiler:
         if slot is None:
             raise self.rep.error(error.node, error.reason, error.hint or "compute it inside a callee and "
                                  "assign the callee's result")
-        if isinstance(node, ast.If) and slot is not node.test:
+        if isinstance(node, ast.If) and not _contains(node.test, slot):  # in an elif's test
             return self.stmt(self.split_elif(node, slot))
         if isinstance(node, ast.While) and slot is node.test:
             return self.extracted_while(node, error)
@@ -160,12 +160,13 @@ class ExtractionCompiler:
             slot = next((a for a in args if _contains(a, inner)), None)
         return slot
 
-    def split_elif(self, node: ast.If, test: ast.expr) -> ast.If:
+    def split_elif(self, node: ast.If, slot: ast.expr) -> ast.If:
         """``if a: ... elif b: ...`` -> ``if a: ... else: (if b: ...)``, so ``b`` is computed only
-        when it is reached."""
+        when it is reached. ``slot`` is in ``b`` (``b`` itself, or an argument of a PSF helper
+        in ``b``: the nested ``if`` then extracts it as a first test)."""
         top = _copy_if(node)
         current = top
-        while current.orelse[0].test is not test:
+        while not _contains(current.orelse[0].test, slot):
             current.orelse = [_copy_if(current.orelse[0])]
             current = current.orelse[0]
         nested = current.orelse[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 
 from pysfn.compiler import ir
 from pysfn.compiler.aliasing_flow import check_aliasing
@@ -18,7 +19,9 @@ from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.integrations import aws_attribute, service_call, service_error_names
 from pysfn.compiler.promises import USAGE, PromiseCompiler
+from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_fail, check_range
 from pysfn.compiler.signature import spec_of as signature_spec
 from pysfn.compiler.types import annotation_types, local_types
 from pysfn.compiler.diagnostics import Loc
@@ -476,6 +479,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if isinstance(cause, ir.Const) and not isinstance(cause.value, str):
                 raise self.rep.error(args[1], "the cause of PSF.Fail must be a string",
                                      "pass a message: PSF.Fail(\"OrderRejected\", \"why it failed\")")
+            check_fail(self.rep, args[0], error.value if isinstance(error, ir.Const) else None,
+                       args[1] if len(args) > 1 else exc, cause.value if isinstance(cause, ir.Const) else None)
             return [ir.Raise("Fail", error, cause, self.loc(node))]
         name = func.id if isinstance(func, ast.Name) else None
         if name is None or not self.info.exceptions.is_exception(name):
@@ -503,6 +508,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             # str(E(arg)) as CPython gives it: str(arg), or repr(arg) for KeyError and its subclasses
             message = ir.Const(repr(message.value) if kind == "repr" and call and call.args else
                                str(message.value), message.loc)
+        check_fail(self.rep, func, name, call.args[0] if call and call.args else exc,
+                   message.value if isinstance(message, ir.Const) else None)
         return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
 
     def stmt_Return(self, node: ast.Return) -> list[ir.Stmt]:
@@ -528,6 +535,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         names: set[str] = set()
         catch_all = False
         for elt in elts:
+            service_errors = service_error_names(self, elt)
+            if service_errors is not None:  # except aws.CLIENT.ErrorCode
+                names.update(service_errors)
+                continue
             name = elt.id if isinstance(elt, ast.Name) else None
             if self.info.psf_attr(elt) == "Fail":
                 raise self.rep.error(elt, "PSF.Fail cannot be caught by class: its error name is only known at run time",
@@ -544,7 +555,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
     # ------------------------------------------------------------------ calls (become states)
 
     def is_call_of_callee_or_api(self, call: ast.Call) -> bool:
-        return self.callee_of(call.func) is not None or self.info.psf_attr(call.func) is not None
+        return self.callee_of(call.func) is not None or self.info.psf_attr(call.func) is not None \
+            or aws_attribute(self.info, call.func) is not None
 
     def callee_of(self, func: ast.expr):
         if isinstance(func, ast.Name):
@@ -577,6 +589,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
 
     def callee_call(self, node: ast.Call, retriers: tuple[ir.Retrier, ...],
                     args: list[ast.expr] | None = None, keywords: list[ast.keyword] | None = None) -> ir.CalleeCall:
+        service = service_call(self, node)
+        if service is not None:  # aws.CLIENT.METHOD(...): a service integration
+            return dataclasses.replace(service, retriers=tuple(retriers))
         callee = self.callee_of(node.func)
         args = node.args if args is None else args
         keywords = node.keywords if keywords is None else keywords
@@ -692,6 +707,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         names: set[str] = set()
         for e in error_elts:
             if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                check_error_name(self.rep, e, e.value)
                 names.add(e.value)
             elif isinstance(e, ast.Name) and self.info.exceptions.is_exception(e.id):
                 if e.id in CATCH_ALL:
@@ -711,12 +727,13 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                                                     ("backoff_rate", float, 1)]):
             try:
                 value = ast.literal_eval(e)
-            except ValueError:
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 value = None
             if not isinstance(value, (int, float)) or isinstance(value, bool) \
                     or (kind is int and not isinstance(value, int)) or value < low:
                 raise self.rep.error(e, f"{label} must be {'an integer' if kind is int else 'a number'} >= {low}",
                                      "retry specs are constants: (errors, interval, max_attempts, backoff_rate)")
+            check_range(self.rep, e, label, value) if label in RANGES else check_backoff(self.rep, e, value)
             numbers.append(value)
         return ir.Retrier(tuple(sorted(names)), *numbers)
 

@@ -351,10 +351,15 @@ def caught_error_template() -> dict:
     """The value bound by ``except E as e``: ``{"error": name, "cause": message}``.
 
     A Lambda error's Cause is a JSON string whose ``errorMessage`` is ``str(exc)``; other
-    errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text.
+    errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text. A service
+    integration's error (``DynamoDB.ConditionalCheckFailedException``: a dotted name outside
+    ``States.``) has the service's message followed by `` (Service: ...; Request ID: ...)``, which
+    is dropped: natively ``str(e)`` of ``aws.*`` errors is the service's message (pysfn/aws.py).
     """
     c = f"{T}c"
+    service = ("$contains($states.errorOutput.Error, '.') and "
+               "$not($substring($states.errorOutput.Error, 0, 7) = 'States.')")
     cause = (f"({c} := $states.errorOutput.Cause; $type({c}) != 'string' ? '' "
              f": $substring({c}, 0, 1) = '{{' and $contains({c}, '\"errorMessage\"') "
-             f"? $parse({c}).errorMessage : {c})")
+             f"? $parse({c}).errorMessage : {service} ? $replace({c}, / \\(Service: [^()]*\\)$/, '') : {c})")
     return {"error": wrap("$states.errorOutput.Error"), "cause": wrap(cause)}

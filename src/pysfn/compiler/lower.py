@@ -194,7 +194,7 @@ class Lowerer:
         if isinstance(stmt.value, ir.MapCall):
             return self.map(m, stmt.value, {stmt.targets[0]: wrap("$states.result")}, cont, catchers)
         if isinstance(stmt.value, ir.CalleeCall):
-            assign = {stmt.targets[0]: wrap("$states.result.Payload")}
+            assign = {stmt.targets[0]: wrap(call_result(stmt.value))}
             return self.task(m, stmt.value, assign, cont, catchers)
         if isinstance(stmt.value, ir.ParallelCall):
             if stmt.unpack:
@@ -415,6 +415,8 @@ class Lowerer:
     # ------------------------------------------------------------------ calls
 
     def task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
+        if call.service is not None:
+            return self.service_task(m, call, assign, cont, catchers)
         matched = matched_names(catchers, call.retriers, getattr(self, "outer_matched", frozenset()))
 
         def build(name: str) -> dict:
@@ -430,10 +432,24 @@ class Lowerer:
                 state["Assign"] = assign
             state["Retry"] = [dict(LAMBDA_SERVICE_RETRY)] + [_retrier(r) for r in call.retriers]
             self.with_catch(state, self.catch_field(catchers))
-            _continue(state, cont, "$states.result.Payload")
+            _continue(state, cont, call_result(call))
             return state
         label = "Python" if call.extracted else call.callee.replace('.', '_')
         return self.state(m, f"{label}_L{call.loc.line}", build)
+
+    def service_task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
+        """``aws.CLIENT.METHOD(...)``: the integration itself; no Lambda, no Lambda retries."""
+        def build(name: str) -> dict:
+            state = {"Type": "Task", "Comment": self.comment(call.loc), "Resource": call.service.resource,
+                     "Arguments": {k: template(v) for k, v in call.kwargs}}
+            if assign:
+                state["Assign"] = assign
+            if call.retriers:
+                state["Retry"] = [_retrier(r) for r in call.retriers]
+            self.with_catch(state, self.catch_field(catchers))
+            _continue(state, cont, call_result(call))
+            return state
+        return self.state(m, f"{call.service.client}_{call.service.method}_L{call.loc.line}", build)
 
     def parallel(self, m, call: ir.ParallelCall, assign: dict, cont, catchers) -> Thunk:
         def build(name: str) -> dict:
@@ -457,6 +473,17 @@ class Lowerer:
         thunk = self.state(m, f"Map_{call.call.callee.replace('.', '_')}_L{call.loc.line}",
                            lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
         return self.block(m, call.setup, thunk, catchers) if call.setup else thunk
+
+
+# The result of a service Task without the SDK's HTTP metadata, as boto3 natively gives it without
+# ResponseMetadata (pysfn.aws); $merge keeps an empty response an object ($sift of {} is undefined).
+SERVICE_RESULT = ("$merge([{}, $sift($states.result, function($v, $k) "
+                  "{$not($k in ['SdkHttpMetadata', 'SdkResponseMetadata'])})])")
+
+
+def call_result(call: ir.CalleeCall) -> str:
+    """The JSONata of a call's value, read in its Task's Assign/Output."""
+    return SERVICE_RESULT if call.service is not None else "$states.result.Payload"
 
 
 def _continue(state: dict, cont: Thunk | None, result: str) -> None:

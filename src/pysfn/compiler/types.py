@@ -89,7 +89,9 @@ def annotation_types(annotation: ast.expr | None) -> Types | None:
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
         sides = [annotation.left, annotation.right]
         if any(isinstance(x, ast.Constant) and x.value is None for x in sides):
-            other = next(x for x in sides if not (isinstance(x, ast.Constant) and x.value is None))
+            other = next((x for x in sides if not (isinstance(x, ast.Constant) and x.value is None)), None)
+            if other is None:  # None | None (found by the mutation fuzzer: was StopIteration)
+                return frozenset({"none"})
             inner = annotation_types(other)
             return inner | {"none"} if inner else None
     if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name) \
