@@ -295,15 +295,24 @@ def add(xs, v):
 def flow(items, other=None):
     {line}
     return {result}
+
+def mark(row):
+    row["seen"] = True
+    return 1
 """
+ADD = "'add' changes its parameter 'xs' in place (line 4)"
+MARK = "'mark' changes its parameter 'row' in place (line 13)"
 
 
 @pytest.mark.parametrize("line, result, refused", [
-    ("n = add(items, 1)", "items", True),
-    ("n = add(xs=items, v=1)", "[items, n]", True),
-    ("n = add(list(items), 1)", "items", False),   # a copy: the callee changes the copy natively too
-    ("n = add(items, 1)", "n", False),             # `items` is not read again
-    ("n = add([], 1)", "items", False),
+    ("n = add(items, 1)", "items", ADD),
+    ("n = add(xs=items, v=1)", "[items, n]", ADD),
+    ("n = [add(v, 1) for v in items]", "items", ADD),   # each item is changed natively
+    ("n = PSF.map(mark, items)", "items", MARK),
+    ("n = add(list(items), 1)", "items", None),   # a copy: the callee changes the copy natively too
+    ("n = add(items, 1)", "n", None),             # `items` is not read again
+    ("n = add([], 1)", "items", None),
+    ("n = PSF.map(mark, items)", "n", None),
 ])
 def test_a_callee_changing_its_argument_in_place(line, result, refused):
     source = CALLEE_CHANGES.format(line=line, result=result)
@@ -314,8 +323,8 @@ def test_a_callee_changing_its_argument_in_place(line, result, refused):
         compile_source(source, "wf.py")
     (diag,) = info.value.diagnostics
     assert diag.loc.line == 9 and source.splitlines()[8][diag.loc.col - 1:].startswith("items")
-    assert diag.message.startswith("'add' changes its parameter 'xs' in place (line 4): in Python that changes "
-                                   "'items' here too, in the state machine the callee works on a copy")
+    assert diag.message.startswith(refused + ": in Python that changes 'items' here too, in the state machine "
+                                   "the callee works on a copy"), diag.message
     assert "list(items)" in diag.hint
 
 

@@ -342,27 +342,38 @@ class Flow:
 
     def check_callee_changes(self, node: ast.AST, state, later) -> None:
         """A callee changing its parameter in place changes the caller's object in Python only."""
+        env: dict = {}  # a comprehension's variable is an item of what it iterates
+        for comp in _walk_function(node):
+            if isinstance(comp, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                for gen in comp.generators:
+                    self.sh.bind_target(gen.target, self.sh.items_of(gen.iter, env), env)
         for call in _walk_function(node):
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                    and call.func.id in self.callee_changes):
+            if not isinstance(call, ast.Call):
                 continue
-            changes = self.callee_changes[call.func.id]
-            fn = self.sh.callees[call.func.id]
+            func, args = call.func, list(call.args)
+            if self.sh.psf_attr is not None and self.sh.psf_attr(func) == "map" and len(args) == 2:
+                # PSF.map(f, items): f is called with each item
+                func, args = args[0], [ast.copy_location(ast.Subscript(args[1], ast.Constant(0), ast.Load()),
+                                                         args[1])]
+            if not (isinstance(func, ast.Name) and func.id in self.callee_changes):
+                continue
+            changes = self.callee_changes[func.id]
+            fn = self.sh.callees[func.id]
             params = [p.arg for p in fn.args.posonlyargs + fn.args.args]
-            given = list(zip(params, call.args)) + [(k.arg, k.value) for k in call.keywords if k.arg]
+            given = list(zip(params, args)) + [(k.arg, k.value) for k in call.keywords if k.arg]
             for param, arg in given:
                 if param not in changes:
                     continue
                 depth, at = changes[param]
-                for n, adv, adn, name_node in self.sh.shares(arg):
+                for n, adv, adn, name_node in self.sh.shares(arg, env):
                     if n.startswith("<") or depth < adv:
                         continue
                     if self.live(n, adn + depth - adv, "", state, later):
-                        raise self.rep.error(name_node, f"'{call.func.id}' changes its parameter '{param}' in place "
+                        raise self.rep.error(name_node, f"'{func.id}' changes its parameter '{param}' in place "
                                              f"(line {at.lineno}): in Python that changes '{n}' here too, in the "
                                              "state machine the callee works on a copy",
                                              f"return the changed value and assign it ({n} = "
-                                             f"{call.func.id}(...)), or pass a copy: list({n}) or dict({n})")
+                                             f"{func.id}(...)), or pass a copy: list({n}) or dict({n})")
 
 
 def callee_changes(callees: dict) -> dict:
