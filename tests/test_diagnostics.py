@@ -342,3 +342,10 @@ def test_a_callee_changing_its_argument_in_place(line, result, refused):
 ])
 def test_sharing_that_cpython_and_the_machine_agree_on_is_accepted(code):
     compile_source(body(code), "wf.py")
+
+
+def test_a_nested_change_through_a_shallow_copy_hints_at_deepcopy():
+    with pytest.raises(CompileError) as info:
+        compile_source(body("c = list(items)\nc[0].append(1)\nreturn items"), "wf.py")
+    assert "copy.deepcopy" in info.value.diagnostics[0].hint
+    compile_source("import copy\n" + body("c = copy.deepcopy(items)\nc[0].append(1)\nreturn [c, items]"), "wf.py")

@@ -1,5 +1,7 @@
 """Sharing that CPython and the machine agree on (issue 13 item 3: no false positives), and a
 finally that changes something other than the returned value (issue 12 item 9)."""
+import copy
+
 import pysfn as PSF
 
 
@@ -44,13 +46,16 @@ def aliasing(xs, d={}, rows=[], seen=[]):
     made.append(count(made))
     for r in rows:
         r["k"] = 1                # rows' items change, but `rows` is not read again
+    deep = copy.deepcopy(d)      # new items too: changing them changes nothing else
+    for k in deep:
+        deep[k] = [deep[k]]
     log = []
     other = []
     try:
         log.append("a")
         return {"out": out, "table": table, "copied": copied, "d": d, "listed": listed, "sliced": sliced,
                 "dup": dup, "y": y, "items": items, "marked": marked, "made": made, "log": log, "xs": xs,
-                "seen": seen}
+                "seen": seen, "deep": deep}
     finally:
         other.append("b")         # not part of the returned value
 

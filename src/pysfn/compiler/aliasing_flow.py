@@ -320,9 +320,12 @@ class Flow:
                                              "returned value shows the change, in the state machine it is the "
                                              "value as it was at the return", HINT.format(n=name))
                     if self.live(other.name, other.depth + depth - mine.depth, name, state, later):
+                        hint = HINT.format(n=name) if mine.depth == 0 else (
+                            f"a copy shares the items it holds: copy.deepcopy(...) makes them new too, or "
+                            "build the changed item as a new value")
                         raise self.rep.error(mine.node, f"'{name}' {mine.why}, and it is changed in place at line "
                                              f"{where.lineno}: in Python the change would show through both names, "
-                                             f"in the state machine only through '{name}'", HINT.format(n=name))
+                                             f"in the state machine only through '{name}'", hint)
         self.check_callee_changes(node, state, later)
 
     def live(self, other: str, depth: int, changed: str, state, later) -> bool:
