@@ -20,17 +20,16 @@ from pysfn.compiler.aliasing import (DEFAULT, MAX_DEPTH, RETURN, STORING, End, S
 HINT = "work on a copy: {n} = list({n}) or dict({n}) before changing it, or build a new value"
 
 
+# Per analysis (check_aliasing clears it): loops and blocks ask again for the same statements.
 _LOADS: dict[int, tuple[ast.AST, frozenset]] = {}
 
 
 def _loads(node: ast.AST) -> frozenset[str]:
-    """The names ``node`` reads (cached: loops and blocks ask again for the same statements)."""
+    """The names ``node`` reads."""
     cached = _LOADS.get(id(node))
     if cached is not None and cached[0] is node:
         return cached[1]
     names = frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
-    if len(_LOADS) > 100_000:
-        _LOADS.clear()
     _LOADS[id(node)] = (node, names)
     return names
 
@@ -415,7 +414,10 @@ def check_aliasing(fn: ast.FunctionDef, rep, callees: dict | None = None, types:
             on_default(param, where)
 
     flow = Flow(rep, sharing, types, callee_changes(callees), default_changed)
-    flow.block(fn.body, frozenset(state), frozenset())
+    try:
+        flow.block(fn.body, frozenset(state), frozenset())
+    finally:
+        _LOADS.clear()  # holds the function's nodes: keep nothing alive after the analysis
 
 
 __all__ = ["check_aliasing", "callee_changes", "Flow", "_inside", "_item"]
