@@ -103,6 +103,51 @@ def matches(spec, value) -> bool:
     return True
 
 
+MAX_EXACT = 2 ** 53 - 1
+FLOAT_KEY = "$float"  # reserved by the machine's representation of whole floats (compiler/numbers.py)
+
+
+def mentions_float(spec) -> bool:
+    return spec is not None and "'float'" in repr(spec)
+
+
+def number_problem(value, floats_allowed: bool) -> bool:
+    """Would the state machine read ``value`` differently? An int beyond 2**53 (a double rounds it),
+    a whole float beyond it where no float is declared (the machine would take it for an int), or a
+    dict holding the reserved key ``"$float"``."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > MAX_EXACT
+    if isinstance(value, float):
+        return not floats_allowed and value.is_integer() and abs(value) > MAX_EXACT
+    if isinstance(value, list):
+        return any(number_problem(v, floats_allowed) for v in value)
+    if isinstance(value, dict):
+        return FLOAT_KEY in value or any(number_problem(v, floats_allowed) for v in value.values())
+    return False
+
+
+def as_declared(spec, value):
+    """``value`` with the ints at positions declared ``float`` made floats, as the machine reads a
+    JSON number given for a float (JSON has one number type: ``2`` and ``2.0`` are the same text)."""
+    if spec is None or value is None:
+        return value
+    kind = spec[0]
+    if kind == "float" and type(value) is int:
+        return float(value)
+    if kind == "optional":
+        return as_declared(spec[1], value)
+    if kind == "list" and type(value) is list:
+        return [as_declared(spec[1], v) for v in value]
+    if kind == "dict" and type(value) is dict:
+        return {k: as_declared(spec[1], v) for k, v in value.items()}
+    if kind == "typeddict" and type(value) is dict:
+        fields = {key: field for key, field, _ in spec[2]}
+        return {k: as_declared(fields.get(k), v) for k, v in value.items()}
+    return value
+
+
 def python_type(value) -> str:
     return "NoneType" if value is None else type(value).__name__
 
@@ -119,7 +164,16 @@ def problem(name: str, params, given: dict) -> str | None:
     for p, _, spec in params:
         if spec is not None and p in given and not matches(spec, given[p]):
             return f"{name}() input '{p}' must be {describe(spec)}, not {python_type(given[p])}"
+    for p, _, spec in params:
+        if p in given and number_problem(as_declared(spec, given[p]), mentions_float(spec)):
+            return number_message(name, p)
     return None
+
+
+def number_message(name: str, param: str) -> str:
+    return (f"{name}() input '{param}' holds a number the state machine cannot hold exactly (an int beyond "
+            f"2**53: pass it as a string, or declare the parameter float) or a dict with the reserved key "
+            f"'{FLOAT_KEY}'")
 
 
 def checked(fn):
@@ -146,5 +200,9 @@ def checked(fn):
         message = problem(fn.__name__, params, given)
         if message is not None:
             raise TypeError(message)
+        # A JSON number given for a parameter declared float is a float, in both modes.
+        specs = {p: spec for p, _, spec in params}
+        args = tuple(as_declared(specs.get(p), v) for p, v in zip(positional, args))
+        kwargs = {k: as_declared(specs.get(k), v) for k, v in kwargs.items()}
         return fn(*args, **kwargs)
     return entry

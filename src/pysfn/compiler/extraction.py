@@ -51,7 +51,6 @@ class Extraction:
     module_names: tuple[str, ...]  # names it reads from the workflow module
     reason: str
     loc: Loc
-    floats: tuple[str, ...] = ()  # parameters known to hold floats: JSON may have turned 2.0 into 2
     # "value": the result must be JSON (checked: json_results.py); "iterable": what a ``for``
     # walks, made a list first (zip, map, generators...); "test": a bool
     result: str = "value"
@@ -247,8 +246,8 @@ class ExtractionCompiler:
         loc = self.loc(expr)
         function = f"L{loc.line}_{len(self.info.extracted) + 1}"
         source = f"bool({ast.unparse(expr)})" if truth else ast.unparse(expr)
-        floats = tuple(p for p in params if self.var_types.get(p) == frozenset({"float"}))
-        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc, floats,
+        # Floats arrive as floats: the dispatcher decodes the machine's tagged floats (numbers.py).
+        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc,
                                 result="test" if truth else "iterable" if iterable else "value")
         self.info.extracted.append(extraction)
         key = extraction.key(self.info.name)
@@ -292,7 +291,6 @@ def generated_module(module: str, file: str, extractions: list[Extraction]) -> s
     for e in extractions:
         lines += ["", "", f"def {e.function}({', '.join(e.params)}):",
                   f"    {repr(f'{file}:{e.loc.line}: {e.reason}')}"]
-        lines += [f"    {p} = float({p})" for p in e.floats]
         where = repr(f"{file}:{e.loc.line}")
         if e.result == "test":
             lines += [f"    return {e.expression}"]

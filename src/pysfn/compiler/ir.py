@@ -400,12 +400,15 @@ class MapCall:
     ``call`` reads the item as the variable ``item`` (assigned first in each iteration);
     ``items`` is walked like a ``for`` loop's iterable (kind "values" or "range").
     """
-    call: CalleeCall
+    call: CalleeCall | None
     item: str
     items: Iteration
     conditions: tuple[Expr, ...]
     max_concurrency: int
     loc: Loc
     mode: str = "INLINE"  # or DISTRIBUTED: child executions, which see no outer variable
+    # set instead of ``call`` (compiler/hoisting.py): the iteration runs these statements, whose
+    # ``Return`` gives the item's result (an element calling several callees, a filter calling one)
+    body: tuple["Stmt", ...] = ()
     setup: tuple["Stmt", ...] = ()  # computes the items first (extracted: zip, sorted...)
     unpack: tuple[str, ...] = ()    # `for a, b in pairs`: variables bound to the item's parts

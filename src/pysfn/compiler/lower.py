@@ -26,7 +26,8 @@ from pysfn.compiler import ir
 from pysfn.compiler.error_matching import matched_names
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
-from pysfn.compiler.signature import input_problem
+from pysfn.compiler.numbers import decode_output_template, num
+from pysfn.compiler.signature import input_problem, input_value
 
 Thunk = Callable[[], str]
 
@@ -151,6 +152,9 @@ class Lowerer:
         body = self.block(m, wf.body, self.return_none(m), ())
         start = self.arguments(m, wf, body)()
         self.build_pending()
+        for state in m.states.values():  # the machine's result leaves as plain JSON (numbers.py)
+            if "Output" in state and (state["Type"] == "Succeed" or state.get("End")):
+                state["Output"] = decode_output_template(state["Output"])
         return {"Comment": f"{wf.name} ({self.file}:{wf.loc.line}), compiled by pysfn",
                 "QueryLanguage": "JSONata", "StartAt": start, "States": m.states}
 
@@ -166,7 +170,7 @@ class Lowerer:
         problem = input_problem(wf.name, wf.params)
         assign = {}
         for p in wf.params:
-            value = f"$lookup({inp}, {literal(p.name)})"
+            value = input_value(p, f"$lookup({inp}, {literal(p.name)})")
             if p.default is not None:
                 value = f"$exists({value}) ? {value} : {expression(p.default)}"
             assign[p.var] = wrap(value)
@@ -215,7 +219,7 @@ class Lowerer:
     def stmt_Wait(self, m, stmt: ir.Wait, cont, catchers) -> Thunk:
         if stmt.seconds is not None:
             s = f"{T}s"
-            field = {"Seconds": wrap(f"({s} := {expression(stmt.seconds)}; $type({s}) = 'number' and {s} >= 0 "
+            field = {"Seconds": wrap(f"({s} := {num(expression(stmt.seconds))}; $type({s}) = 'number' and {s} >= 0 "
                                      f"? $ceil({s}) : $error('ValueError: the seconds to wait must be a number "
                                      f">= 0'))")}
         else:
@@ -470,7 +474,8 @@ class Lowerer:
 
     def map(self, m, call: ir.MapCall, assign: dict, cont, catchers) -> Thunk:
         from pysfn.compiler.fanout_lower import map_state
-        thunk = self.state(m, f"Map_{call.call.callee.replace('.', '_')}_L{call.loc.line}",
+        label = call.call.callee.replace('.', '_') if call.call is not None else "Items"
+        thunk = self.state(m, f"Map_{label}_L{call.loc.line}",
                            lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
         return self.block(m, call.setup, thunk, catchers) if call.setup else thunk
 

@@ -14,7 +14,8 @@ import ast
 
 from pysfn.compiler.jsonata import T, literal
 from pysfn.compiler.loops import py_type
-from pysfn.contract import describe
+from pysfn.compiler import numbers
+from pysfn.contract import describe, mentions_float, number_message
 
 _SCALARS = {"int", "float", "str", "bool"}
 
@@ -149,6 +150,11 @@ def _matches(spec, x: str, depth: int = 0) -> str:
     return "(" + " and ".join(parts) + ")"
 
 
+def input_value(p, value: str) -> str:
+    """JSONata: the parameter's value from the input, with numbers declared float made floats."""
+    return numbers.as_declared(p.spec, value) if mentions_float(p.spec) else value
+
+
 def input_problem(name: str, params) -> str:
     """JSONata giving the first problem of the execution input (contract.problem), or ''.
 
@@ -173,4 +179,10 @@ def input_problem(name: str, params) -> str:
         chain.append((f"$exists({value}) and $not({_matches(p.spec, value)})",
                       f"{literal(name + '() input ' + repr(p.name) + ' must be ' + describe(p.spec) + ', not ')} "
                       f"& {py_type(value)}"))
+    for p in params:  # numbers the machine cannot hold exactly (numbers.py), as contract.problem
+        value = f"$lookup({i}, {literal(p.name)})"
+        floats = mentions_float(p.spec)
+        checked = numbers.as_declared(p.spec, value) if floats else value
+        chain.append((f"$exists({value}) and {numbers.unsafe_input(checked, floats)}",
+                      literal(number_message(name, p.name))))
     return " : ".join(f"{test} ? {message}" for test, message in chain) + " : ''"
