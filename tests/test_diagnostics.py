@@ -46,7 +46,6 @@ CASES = [
     ("y = PSF.map(work, items, max_concurrency=x)", 1, 46, "max_concurrency must be a constant integer"),
     ("y = PSF.map(work, items, mode='remote')", 1, 35, "mode is 'inline' or 'distributed'"),
     ("y = PSF.map(work, items, size=2)", 1, 35, "PSF.map got an unexpected keyword argument 'size'"),
-    ("y = PSF.map(work, enumerate(items))", 1, 23, "these items cannot feed a Map state"),
     ("raise PSF.Fail(1, 'x')", 1, 20, "the error of PSF.Fail must be a string"),
     ("raise PSF.Fail('E', 2)", 1, 25, "the cause of PSF.Fail must be a string"),
     ("raise work(x)", 1, 11, "cannot raise 'work(x)': not a known exception class"),
