@@ -7,6 +7,10 @@ modules are defined here.
 
 import pytest
 
+# tests/fixtures holds user-style projects with their own tests, run in subprocesses by
+# tests/test_pytest_plugin.py (one of them must fail to compile): not tests of this suite.
+collect_ignore = ["fixtures"]
+
 
 def pytest_configure(config):
     config.addinivalue_line(
