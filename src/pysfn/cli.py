@@ -216,7 +216,8 @@ def run_command(source, input_text, entry, definition, stats, trace):
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid",
-              show_default=True, help="Mermaid (renders on GitHub), Graphviz DOT, or SVG (needs Graphviz).")
+              show_default=True, help="Mermaid (renders on GitHub), Graphviz DOT, or SVG (laid out by Graphviz's dot when it is "
+                   "installed, else by pysfn itself).")
 @click.option("--input", "input_text", metavar="JSON", help="Run locally on this input and highlight the path taken.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
 def graph_command(source, entry, fmt, input_text, output):
@@ -239,9 +240,7 @@ def graph_command(source, entry, fmt, input_text, output):
     if fmt == "dot":
         _write_text(output, dot)
         return
-    svg = graph.to_svg(dot)
-    if svg is None:
-        _fail("error: SVG needs Graphviz's 'dot' command (apt-get install graphviz); use --format dot or mermaid")
+    svg = graph.svg_document(compiled.definition, path)
     if output is None:
         sys.stdout.buffer.write(svg)
         return
