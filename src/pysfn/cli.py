@@ -8,57 +8,67 @@ same commands.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
 
 import click
 
-EXIT_USER_ERROR = 1
-EXIT_INTERNAL_ERROR = 70
+from pysfn.clikit import (EXIT_EXECUTION_FAILED, EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, INPUT_HELP, WARNING_ACTIONS,
+                          emit_warnings, fail, read_input, warning_options, write_bytes, write_text)
+
+_fail = fail  # the first name, used by older callers
 
 
-def _fail(message: str, code: int = EXIT_USER_ERROR):
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: bool = False):
+def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: bool = False,
+             no_warnings: bool = False):
     """Compile, print warnings to stderr, and exit cleanly on errors."""
     from pysfn.compiler import CompileError, InternalCompilerError, compile_file
     try:
         result = compile_file(source, lambda_arn=lambda_arn, entry=entry, strict=strict)
     except CompileError as e:
-        _fail(e.render())
+        fail(e.render())
     except InternalCompilerError as e:
-        _fail(f"internal error: {e}", EXIT_INTERNAL_ERROR)
-    for warning in result.warnings:
-        click.echo(warning.render(), err=True)
+        fail(f"internal error: {e}", EXIT_INTERNAL_ERROR)
+    emit_warnings(result.warnings, no_warnings)
     return result
 
 
 def _write_text(path: str | None, text: str) -> None:
-    if path is None or path == "-":
-        click.echo(text, nl=False)
-        return
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as e:
-        _fail(f"error: cannot write {path}: {e.strerror or e}")
+    write_text(path, text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pysfn")
-def cli():
+@click.option("-W", "warnings", type=click.Choice(WARNING_ACTIONS), metavar="ACTION",
+              help="What to do with the compiler's warnings, as python -W: default (print them), ignore, "
+                   "error (stop, exit 1).")
+@click.option("--no-warnings", is_flag=True, help="The same as -W ignore.")
+@click.pass_context
+def cli(ctx, warnings, no_warnings):
     """pysfn: write a Step Functions workflow as a Python function.
 
     \b
     Typical use:
       pysfn compile workflow.py -o machine.json
-      pysfn package workflow.py dispatcher.zip
+      pysfn package workflow.py -o dispatcher.zip
       pysfn run workflow.py --input '{"text": "a tale"}' --stats
+      pysfn run workflow.py --input @input.json | jq .summary
       pysfn graph workflow.py --input '{"text": "a tale"}' > machine.mmd
+
+    \b
+    Exit statuses (every command):
+      0   done (the execution succeeded)
+      1   a mistake in the code, the arguments or a file; AWS refused a call
+      2   a usage error (a missing argument, an unknown option)
+      3   the execution failed (run, invoke: its error and cause are printed)
+      4   invoke --timeout passed while the execution was still running
+      70  a bug in pysfn (please report it)
+      130 interrupted (Ctrl-C)
+    Results go to stdout, everything else (warnings, progress, errors) to stderr.
     """
+    ctx.meta["pysfn.warnings"] = "ignore" if no_warnings else warnings
 
 
 @cli.command("compile")
@@ -71,7 +81,8 @@ def cli():
                    "unless -o is given).")
 @click.option("--strict", is_flag=True,
               help="Refuse code that would be extracted into the dispatcher Lambda (no hidden Lambda calls).")
-def compile_command(source, lambda_arn, entry, output, explain, strict):
+@warning_options
+def compile_command(source, lambda_arn, entry, output, explain, strict, no_warnings):
     """Compile SOURCE to an ASL state machine (JSON).
 
     LAMBDA_ARN is the dispatcher Lambda's ARN; without it the definition refers to the
@@ -81,62 +92,91 @@ def compile_command(source, lambda_arn, entry, output, explain, strict):
     Code the state machine cannot evaluate with exactly Python's meaning (a library call,
     str() of a float...) is extracted into the dispatcher Lambda; --explain shows where,
     --strict makes it an error.
+
+    Exit status: 0 compiled, 1 an error in SOURCE (or a warning, with -W error), 2 a usage
+    error, 70 a bug in pysfn.
     """
-    result = _compile(source, lambda_arn, entry, strict)
+    result = _compile(source, lambda_arn, entry, strict, no_warnings)
     if explain:
         from pysfn.compiler.explain import explain as explain_lines
         click.echo(explain_lines(result), nl=False)
         if output is None:
             return
-    _write_text(output, json.dumps(result.definition, indent=2, ensure_ascii=False) + "\n")
+    write_text(output, json.dumps(result.definition, indent=2, ensure_ascii=False) + "\n",
+               f"the state machine of {result.entry}()")
 
 
 @cli.command("package")
 @click.argument("source", type=click.Path(dir_okay=True))
-@click.argument("zip_path", metavar="ZIP", type=click.Path())
+@click.argument("zip_path", metavar="[ZIP]", required=False, type=click.Path())
+@click.option("-o", "--output", metavar="ZIP", type=click.Path(), help="The zip to write (or give it as ZIP).")
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
-def package_command(source, zip_path, entry):
-    """Build the dispatcher Lambda package ZIP for SOURCE (deterministic bytes).
+@warning_options
+def package_command(source, zip_path, output, entry, no_warnings):
+    """Build the dispatcher Lambda package (-o ZIP) for SOURCE (deterministic bytes).
 
     The zip holds handler.py (Lambda handler: handler.dispatch), SOURCE, the local modules it
-    imports and the pysfn runtime; the same SOURCE always gives the same bytes.
+    imports and the pysfn runtime; the same SOURCE always gives the same bytes. The zip is
+    named by -o ZIP, like every other command's output, or by ZIP after SOURCE.
+
+    Exit status: 0 written, 1 an error in SOURCE or the zip cannot be written, 2 a usage error.
     """
     from pysfn.packaging import PackagingError, build_zip_bytes
-    result = _compile(source, None, entry)
+    if zip_path and output and zip_path != output:
+        raise click.UsageError(f"two zips named: {zip_path} and -o {output}; give one")
+    target = output or zip_path
+    if not target:
+        raise click.UsageError("name the zip to write: -o dispatcher.zip")
+    result = _compile(source, None, entry, no_warnings=no_warnings)
     try:
         data = build_zip_bytes(result.source_path, result.callees, result.local_modules,
                                result.extracted_source)
     except PackagingError as e:
-        _fail(f"error: {e}")
-    try:
-        Path(zip_path).write_bytes(data)
-    except OSError as e:
-        _fail(f"error: cannot write {zip_path}: {e.strerror or e}")
-    click.echo(f"wrote {zip_path}: handler.dispatch serving {', '.join(result.callees) or 'no callees'}",
-               err=True)
+        fail(f"error: {e}")
+    if target == "-":
+        raise click.UsageError("a zip is not written to stdout: -o dispatcher.zip")
+    write_bytes(target, data, f"handler.dispatch serving {', '.join(result.callees) or 'no callees'}")
 
 
 @cli.command("validate")
 @click.argument("definition", type=click.Path())
 def validate_command(definition):
-    """Check an ASL DEFINITION (JSON file) with pysfn's validator."""
+    """Check an ASL DEFINITION (JSON file) with pysfn's validator.
+
+    Exit status: 0 valid, 1 invalid or unreadable (each problem on a line), 2 a usage error.
+    """
     _read_definition(definition)
     click.echo(f"{definition}: valid", err=True)
 
 
 def _json_option(text: str, what: str):
+    return read_input(text, what)
+
+
+def _looks_like_python(path: str, text: str) -> bool:
+    if path.endswith(".py"):
+        return True
+    import ast
     try:
-        return json.loads(text)
-    except ValueError as e:
-        _fail(f"error: {what} is not JSON: {e}")
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return "def " in text or "import " in text
 
 
 def _read_definition(path: str) -> dict:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
     except OSError as e:
         _fail(f"error: cannot read {path}: {e.strerror or e}")
-    except (ValueError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
+        _fail(f"error: {path} is not JSON: {e}")
+    except ValueError as e:
+        if _looks_like_python(path, text):
+            _fail(f"error: {path} is Python source, not an ASL definition (JSON)\n"
+                  f"hint: compile it first: pysfn compile {path} -o machine.json (pysfn compile checks the "
+                  f"machine it builds)")
         _fail(f"error: {path} is not JSON: {e}")
     from pysfn.asl.validator import validate
     problems = validate(data) if isinstance(data, dict) else ["the definition must be a JSON object"]
@@ -149,13 +189,25 @@ def _source_lines(definition: dict) -> dict[str, str]:
     """State name -> the source line its Comment points at, across nested machines."""
     lines = {}
     for name, state in definition.get("States", {}).items():
-        lines[name] = state.get("Comment", "")
+        lines[name] = _trace_line(state.get("Comment", ""))
         for sub in state.get("Branches", []) + ([state["ItemProcessor"]] if "ItemProcessor" in state else []):
             lines.update(_source_lines(sub))
     return lines
 
 
-EXIT_EXECUTION_FAILED = 3
+def _trace_line(comment: str) -> str:
+    """A Comment for ``--trace``: its parts once each (machines from elsewhere may repeat them)."""
+    if not isinstance(comment, str):
+        return ""
+    parts = comment.split("; then ")
+    first_code = parts[0].split(" ", 1)[-1]
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if part != first_code and part not in kept:
+            kept.append(part)
+    return "; then ".join(kept)
+
+
 
 
 def _local_workflow(compiled):
@@ -163,37 +215,61 @@ def _local_workflow(compiled):
     from pysfn.packaging import PackagingError
     from pysfn.runner import LocalWorkflow
     try:
-        return LocalWorkflow.from_compiled(compiled)
+        with _stdout_to_stderr():
+            return LocalWorkflow.from_compiled(compiled)
     except PackagingError as e:
         _fail(f"error: {e}")
     except Exception as e:  # the user's module raised while being imported
         _fail(f"error: importing {compiled.source_path} raised {type(e).__name__}: {e}")
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """While the user's code runs (import, callees, extracted code): its print() goes to stderr,
+    so that stdout holds the result alone (pysfn run ... | jq)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+class _NoDispatcher(Exception):
+    """A Lambda Task in a machine run without SOURCE: nothing can serve it."""
+
+
+def _no_dispatcher(function_name, payload):
+    raise _NoDispatcher(function_name)
+
+
 @cli.command("run")
 @click.argument("source", required=False, type=click.Path(dir_okay=True))
-@click.option("--input", "input_text", metavar="JSON", default="{}", show_default=True,
-              help="The execution input (a JSON object: the entry's arguments).")
+@click.option("--input", "input_text", metavar="JSON", help=INPUT_HELP)
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 @click.option("--definition", metavar="FILE", help="Run an ASL JSON file instead of compiling SOURCE.")
 @click.option("--stats", is_flag=True, help="Print the execution record (transitions, Lambda calls, cost).")
 @click.option("--trace", is_flag=True, help="Print the path the execution took, with source lines.")
-def run_command(source, input_text, entry, definition, stats, trace):
+@warning_options
+def run_command(source, input_text, entry, definition, stats, trace, no_warnings):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
     are skipped. With --definition, a machine from elsewhere runs; its Lambda calls are served
-    by SOURCE's callees when SOURCE is given. Exit status: 0 succeeded, 3 the execution failed,
-    1 a problem with the arguments or the code.
+    by SOURCE's callees when SOURCE is given. Only the output goes to stdout: print() in your
+    code, --stats and --trace go to stderr.
+
+    Exit status: 0 succeeded, 3 the execution failed, 1 a problem with the arguments, the input
+    or the code, 2 a usage error (neither SOURCE nor --definition).
     """
     from pysfn.local import UnsupportedFeature, run_definition
-    inp = _json_option(input_text, "--input")
     if not (source or definition):
-        _fail("error: give a SOURCE to compile, or --definition FILE")
-    workflow = _local_workflow(_compile(source, None, entry)) if source else None
+        raise click.UsageError("give a SOURCE to compile, or --definition FILE")
+    inp = read_input(input_text)
+    workflow = _local_workflow(_compile(source, None, entry, no_warnings=no_warnings)) if source else None
     machine = _read_definition(definition) if definition else workflow.definition
     try:
-        result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else None)
+        with _stdout_to_stderr():
+            result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else _no_dispatcher)
+    except _NoDispatcher as e:
+        _fail(f"error: {definition} calls the Lambda function {e.args[0]}, and no SOURCE was given to serve it\n"
+              f"hint: name the workflow module whose callees it calls: pysfn run SOURCE --definition {definition}")
     except (UnsupportedFeature, ValueError) as e:  # ValueError: an input too large, a bad definition
         _fail(f"error: {e}")
     record = result.record
@@ -216,38 +292,37 @@ def run_command(source, input_text, entry, definition, stats, trace):
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid",
-              show_default=True, help="Mermaid (renders on GitHub), Graphviz DOT, or SVG (laid out by Graphviz's dot when it is "
-                   "installed, else by pysfn itself).")
-@click.option("--input", "input_text", metavar="JSON", help="Run locally on this input and highlight the path taken.")
+              show_default=True, help="Mermaid (renders on GitHub), Graphviz DOT, or SVG (laid out by Graphviz's "
+                                      "dot when it is installed, else by pysfn itself).")
+@click.option("--input", "input_text", metavar="JSON",
+              help="Run locally on this input and highlight the path taken (JSON, @FILE, file://FILE or -).")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
-def graph_command(source, entry, fmt, input_text, output):
-    """Draw the state machine of SOURCE, states labelled with their source lines."""
+@warning_options
+def graph_command(source, entry, fmt, input_text, output, no_warnings):
+    """Draw the state machine of SOURCE, states labelled with their source lines.
+
+    Exit status: 0 drawn (also when the --input run failed: its path is drawn), 1 an error in
+    SOURCE, the input or the output file, 2 a usage error.
+    """
     from pysfn import graph
-    compiled = _compile(source, None, entry)
+    compiled = _compile(source, None, entry, no_warnings=no_warnings)
     path = None
     if input_text is not None:
+        inp = read_input(input_text)
         workflow = _local_workflow(compiled)
         try:
-            result = workflow.run(_json_option(input_text, "--input"))
+            with _stdout_to_stderr():
+                result = workflow.run(inp)
         except ValueError as e:
             _fail(f"error: {e}")
         path = result.record.path
         click.echo(f"path of the execution ({result.status}): {' -> '.join(path)}", err=True)
     if fmt == "mermaid":
-        _write_text(output, graph.to_mermaid(compiled.definition, path))
-        return
-    dot = graph.to_dot(compiled.definition, path)
-    if fmt == "dot":
-        _write_text(output, dot)
-        return
-    svg = graph.svg_document(compiled.definition, path)
-    if output is None:
-        sys.stdout.buffer.write(svg)
-        return
-    try:
-        Path(output).write_bytes(svg)
-    except OSError as e:
-        _fail(f"error: cannot write {output}: {e.strerror or e}")
+        write_text(output, graph.to_mermaid(compiled.definition, path), "Mermaid")
+    elif fmt == "dot":
+        write_text(output, graph.to_dot(compiled.definition, path), "Graphviz DOT")
+    else:
+        write_bytes(output, graph.svg_document(compiled.definition, path), "SVG")
 
 
 def _register_aws_commands() -> None:

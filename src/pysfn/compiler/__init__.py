@@ -93,7 +93,7 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     info = analyse_module(Path(filename), source, tree, reporter)
     info.strict = strict
     entry_fn = find_entry(info, entry)
-    check_source(entry_fn, reporter)
+    check_source(entry_fn, reporter, tree)
     workflow = compile_entry(info, entry_fn)
     definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source.splitlines(), filename).workflow(workflow)
     definition = optimise(definition)

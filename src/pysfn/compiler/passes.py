@@ -125,7 +125,7 @@ def fold_assignment_into_predecessor(machine: dict) -> None:
         pred["Assign"] = {**assigned, **_rebind(state["Assign"], bindings)}
         pred["Next"] = state["Next"]
         if state.get("Comment"):
-            pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
+            pred["Comment"] = _then(pred.get("Comment", ""), state["Comment"])
         del states[name]
         successor = preds[state["Next"]]
         successor[successor.index((name, "next"))] = (pred_name, "next")
@@ -158,5 +158,14 @@ def fold_return_into_predecessor(machine: dict) -> None:
         pred["Output"] = _rebind(output, bindings)
         pred["End"] = True
         if state.get("Comment"):
-            pred["Comment"] = f"{pred.get('Comment', '')}; then {state['Comment'].split(' ', 1)[-1]}"
+            pred["Comment"] = _then(pred.get("Comment", ""), state["Comment"])
         del states[name]
+
+
+def _then(first: str, second: str) -> str:
+    """The Comment of a state that absorbed another: ``file:line code; then code``, where the
+    code of the absorbed state is left out when it is the same line's (no ``x = f(); then x = f()``)."""
+    parts = first.split("; then ")
+    code = second.split(" ", 1)[-1]
+    same = code == parts[-1] or (len(parts) == 1 and first.split(" ", 1)[-1] == code)
+    return first if same else f"{first}; then {code}"

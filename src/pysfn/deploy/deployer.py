@@ -22,6 +22,15 @@ from pysfn.deploy.aws import Aws, AwsError, explain
 RUNTIME = "python3.12"
 HANDLER = "handler.dispatch"
 LAMBDA_TIMEOUT = 60   # seconds per callee call; the state machine retries Lambda service errors
+TAG = "pysfn:name"    # on everything deploy creates: pysfn destroy removes only what carries it
+
+
+def role_description(name: str) -> str:
+    return f"pysfn: {name}, least privilege"
+
+
+def function_description(name: str) -> str:
+    return f"pysfn dispatcher of {name}"
 
 
 @dataclass
@@ -77,7 +86,8 @@ class _Deployer:
                 raise explain(e, f"reading the role {role_name}") from None
             arn = self.call(f"creating the role {role_name}", iam.create_role, RoleName=role_name,
                             AssumeRolePolicyDocument=_trust(service),
-                            Description=f"pysfn: {self.name}, least privilege")["Role"]["Arn"]
+                            Description=role_description(self.name),
+                            Tags=[{"Key": TAG, "Value": self.name}])["Role"]["Arn"]
             self.echo(f"  role {role_name}: created")
             self.created.append(role_name)
         except Exception as e:  # noqa: BLE001
@@ -112,7 +122,8 @@ class _Deployer:
             try:
                 arn = lam.create_function(FunctionName=function, Runtime=RUNTIME, Handler=HANDLER, Role=role_arn,
                                           Code={"ZipFile": zip_bytes}, Timeout=LAMBDA_TIMEOUT,
-                                          Description=f"pysfn dispatcher of {self.name}")["FunctionArn"]
+                                          Description=function_description(self.name),
+                                          Tags={TAG: self.name})["FunctionArn"]
                 break
             except ClientError as e:
                 if e.response.get("Error", {}).get("Code") == "InvalidParameterValueException" \
@@ -158,10 +169,20 @@ class _Deployer:
             self.updated.append(self.name)
             return existing
         arn = self.call(f"creating the state machine {self.name}", sfn.create_state_machine, name=self.name,
-                        definition=text, roleArn=role_arn, type=kind)["stateMachineArn"]
+                        definition=text, roleArn=role_arn, type=kind,
+                        tags=[{"key": TAG, "value": self.name}])["stateMachineArn"]
         self.echo(f"  state machine {self.name}: created ({kind})")
         self.created.append(self.name)
         return arn
+
+
+def _functions(compiled) -> str:
+    """``5 callee(s)``, and ``, 2 extracted function(s)`` when code was extracted."""
+    from pysfn.compiler.extraction import extracted_module_name
+    prefix = extracted_module_name(compiled.module_name) + "."
+    extracted = sum(1 for key in compiled.callees if key.startswith(prefix))
+    text = f"{len(compiled.callees) - extracted} callee(s)"
+    return text + (f", {extracted} extracted function(s)" if extracted else "")
 
 
 def find_state_machine(aws: Aws, name: str) -> str | None:
@@ -179,8 +200,11 @@ def find_state_machine(aws: Aws, name: str) -> str | None:
 
 def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | None = None,
            role_arn: str | None = None, lambda_role_arn: str | None = None, express: bool = False,
-           entry: str | None = None, echo: Callable[[str], None] = lambda line: None) -> Deployment:
-    """Compile and package ``source``, then create or update its Lambda, roles and state machine."""
+           entry: str | None = None, echo: Callable[[str], None] = lambda line: None,
+           warn: Callable[[list], None] = lambda warnings: None) -> Deployment:
+    """Compile and package ``source``, then create or update its Lambda, roles and state machine.
+
+    ``warn`` receives the compiler's warnings (once), before anything is created."""
     from pysfn.compiler import compile_file
     from pysfn.packaging import build_zip_bytes
     if not name or len(name) > 64 or not all(c.isalnum() or c in "-_" for c in name):
@@ -189,9 +213,10 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     d = _Deployer(aws, name, echo)
     function = f"{name}-dispatcher"
     compiled = compile_file(source, entry=entry)
+    warn(compiled.warnings)
     zip_bytes = build_zip_bytes(compiled.source_path, compiled.callees, compiled.local_modules,
                                 compiled.extracted_source)
-    echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {len(compiled.callees)} callee(s); "
+    echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {_functions(compiled)}; "
          f"package {len(zip_bytes):,} bytes")
     region_name = aws.session.region_name
     account = d.account() if lambda_role_arn is None or role_arn is None else None
