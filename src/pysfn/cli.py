@@ -325,7 +325,8 @@ def run_command(source, input_text, entry, definition, stats, trace, no_warnings
     if result.status == "SUCCEEDED":
         click.echo(json.dumps(result.output, ensure_ascii=False))
         return
-    click.echo(f"execution failed: {result.error}: {result.cause}", err=True)
+    from pysfn.failures import public_cause
+    click.echo(f"execution failed: {result.error}: {public_cause(result.cause)}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)
 
 

@@ -52,6 +52,15 @@ def _cause_json(cause) -> dict | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+def public_cause(cause):
+    """The Cause as the Lambda runtime would report it: without pysfn's note (for printing)."""
+    parsed = _cause_json(cause)
+    if parsed is None or RECORD_KEY not in parsed:
+        return cause
+    parsed.pop(RECORD_KEY)
+    return json.dumps(parsed, separators=(",", ":"))
+
+
 # --------------------------------------------------------------------------- the machine's raises
 
 _COMMENT_LINE = re.compile(r"^.*?:(\d+)(?: |$)")
