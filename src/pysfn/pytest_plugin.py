@@ -106,12 +106,10 @@ def _compiled_entry(fn):
             workflows["workflow"] = LocalWorkflow.from_compiled(compiled, sys.modules.get(fn.__module__))
         workflow = workflows["workflow"]
         result = workflow.run(dict(arguments))
-        run_compiled.last_result = result  # the latest execution, record included
         if result.status == "SUCCEEDED":
             return result.output
         raise workflow.exception(result)
     run_compiled.__pysfn_compiled__ = True
-    run_compiled.last_result = None
     return run_compiled
 
 
