@@ -114,3 +114,15 @@ def test_long_source_lines_are_cut_with_an_ellipsis():
 def test_graph_command_writes_mermaid_by_default():
     proc = subprocess.run([sys.executable, "-m", "pysfn", "graph", str(SOURCE)], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("flowchart TD")
+
+
+def test_every_parallel_branch_of_a_run_is_highlighted_in_and_out():
+    result = CliRunner().invoke(cli, ["graph", str(SOURCE), "--format", "dot", "--input", '{"text": "a b"}'])
+    assert result.exit_code == 0, result.output
+    for edge in ('"Parallel_L65" -> "count_letters_L59" [label="branch 1", style=dotted, color="#2e7d32"',
+                 '"count_letters_L59" -> "cluster_0_out" [color="#2e7d32"',
+                 '"cluster_0_out" -> "format_result_L66" [style=dotted, color="#2e7d32"',
+                 '"Parallel_L65" -> "count_spaces_L63" [label="branch 2", style=dotted, color="#2e7d32"',
+                 '"cluster_1_out" -> "format_result_L66" [style=dotted, color="#2e7d32"'):
+        assert edge in result.stdout, edge
+    assert '"If_L55" -> "Return_L69" [label="rule 2"];' in result.stdout  # not taken: not highlighted

@@ -110,6 +110,17 @@ def _taken(graph: Graph, path: list[str] | None) -> tuple[set[str], set[tuple[st
         for x, y in zip(route, route[1:]):
             edges.add((x, y))
             nodes.add(y)
+    # Branches run one after the other in the path: every branch entered (its Parallel or Map
+    # state and its first state both in the path) and every branch left through its join point.
+    entered = set(path) | {end}
+    for a, b, _, style in graph.edges:
+        if a in entered and b in entered and style == "dotted":
+            edges.add((a, b))
+        elif a in entered and graph.nodes.get(b, ("", ""))[1] == "point":
+            for c in succ.get(b, []):
+                if c in entered:
+                    edges |= {(a, b), (b, c)}
+                    nodes.add(b)
     return nodes, edges
 
 

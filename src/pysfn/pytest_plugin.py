@@ -99,6 +99,7 @@ def _compiled_entry(fn):
 
     @functools.wraps(fn)
     def run_compiled(*args, **kwargs):
+        __tracebackhide__ = True  # pytest shows the test's line, not this wrapper's
         if isinstance(compiled, WorkflowDoesNotCompile):
             raise _to_show(compiled)
         arguments = signature.bind(*args, **kwargs).arguments  # a TypeError, as calling fn would give
