@@ -111,3 +111,44 @@ def test_the_fixture_resolves_paths_next_to_the_test_then_in_the_cwd(tmp_path):
     """))
     proc = pytest_run(["tests"], cwd=tmp_path)
     assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_workflow_in_a_package_is_served_from_the_module_the_test_imported(tmp_path):
+    """`import pkg.flow`: the handler must use that very module (monkeypatch, exception classes)."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "flow.py").write_text(textwrap.dedent("""
+        import pysfn as PSF
+
+        class Oops(Exception):
+            pass
+
+        def work(x):
+            if x < 0:
+                raise Oops("negative", x)
+            return x + 1
+
+        @PSF.main
+        def flow(x):
+            return work(x)
+    """))
+    (tmp_path / "test_pkg.py").write_text(textwrap.dedent("""
+        import pytest
+        import pkg.flow
+        from pkg.flow import Oops, flow
+
+        def test_patched(monkeypatch):
+            monkeypatch.setattr(pkg.flow, "work", lambda x: 100)
+            assert flow(1) == 100
+
+        def test_plain():
+            assert flow(1) == 2
+
+        def test_the_class_of_the_package_module():
+            with pytest.raises(Oops) as info:
+                flow(-1)
+            assert type(info.value) is Oops and info.value.args == ("negative", -1)
+    """))
+    for flags in ([], ["--pysfn-compiled"]):
+        proc = pytest_run(flags, cwd=tmp_path)
+        assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout + proc.stderr

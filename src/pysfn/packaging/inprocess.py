@@ -49,12 +49,12 @@ class InProcessDispatcher:
             sys.modules.setdefault(Path(source_path).stem, module)
         self.module = import_module_from(Path(source_path))
         if extracted:  # the generated module of extracted code, as the zip would hold it
-            name = extracted_module_name(self.module.__name__)
+            name = extracted_module_name(Path(source_path).stem)
             generated = types.ModuleType(name)
             generated.__file__ = f"<{name}>"
             exec(compile(extracted, generated.__file__, "exec"), generated.__dict__)  # our generated code
             sys.modules[name] = generated
-        code = render_handler(self.module.__name__, callees)
+        code = render_handler(Path(source_path).stem, callees)  # the name the zip imports it by
         self.handler = types.ModuleType(f"pysfn_handler_{self.module.__name__}")
         self.handler.__file__ = f"<handler of {self.module.__name__}>"
         exec(compile(code, self.handler.__file__, "exec"), self.handler.__dict__)  # our generated code
