@@ -152,3 +152,18 @@ def test_a_workflow_in_a_package_is_served_from_the_module_the_test_imported(tmp
     for flags in ([], ["--pysfn-compiled"]):
         proc = pytest_run(flags, cwd=tmp_path)
         assert proc.returncode == 0 and "3 passed" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_compiler_warnings_are_pytest_warnings_at_the_workflows_line(tmp_path):
+    (tmp_path / "grow.py").write_text("import pysfn as PSF\n\n@PSF.main\ndef grow(items):\n    s = ''\n"
+                                      "    for i in items:\n        s += i\n    return s\n")
+    (tmp_path / "test_grow.py").write_text("from grow import grow\n\ndef test_it():\n    assert grow(['a', 'b']) == 'ab'\n")
+    compiled = pytest_run(["--pysfn-compiled"], cwd=tmp_path)
+    assert compiled.returncode == 0, compiled.stdout
+    assert "grow.py:7: PysfnCompileWarning: 's' grows on every iteration of the loop at line 6" in compiled.stdout
+    strict = pytest_run(["--pysfn-compiled", "-W", "error::pysfn.pytest_plugin.PysfnCompileWarning"], cwd=tmp_path)
+    assert strict.returncode == 2 and "Traceback" not in strict.stdout and "pysfn/" not in strict.stdout
+    assert "pysfn: grow.py has compiler warnings, and warnings are errors here (-W error):" in strict.stdout
+    assert "grow.py:7:9: warning: 's' grows on every iteration of the loop at line 6" in strict.stdout
+    native = pytest_run([], cwd=tmp_path)
+    assert native.returncode == 0 and "PysfnCompileWarning" not in native.stdout

@@ -34,9 +34,9 @@ class WorkflowDoesNotCompile(Exception):
     """A workflow module's compile errors: the diagnostic under a ``pysfn:`` header, which the
     hooks below show as it is, never as a traceback."""
 
-    def __init__(self, source, text: str):
+    def __init__(self, source, text: str, why: str = "does not compile (--pysfn-compiled runs the compiled machine)"):
         self.source = source
-        self.report = f"pysfn: {source} does not compile (--pysfn-compiled runs the compiled machine):\n\n{text}"
+        self.report = f"pysfn: {source} {why}:\n\n{text}"
         super().__init__(self.report)
 
     def repeated(self) -> "WorkflowDoesNotCompile":
@@ -59,10 +59,14 @@ def _compile(source, entry: str | None):
     try:
         return compile_file(source, entry=entry)
     except CompileError as e:
-        shown = _display_path(source)
-        diagnostics = [dataclasses.replace(d, loc=dataclasses.replace(d.loc, file=shown))
-                       if d.loc.file == str(source) else d for d in e.diagnostics]
-        return WorkflowDoesNotCompile(shown, CompileError(diagnostics).render())
+        return WorkflowDoesNotCompile(_display_path(source), _render(e.diagnostics, source))
+
+
+def _render(diagnostics, source) -> str:
+    """The diagnostics as the compiler prints them, with the path as the user would type it."""
+    shown = _display_path(source)
+    return "\n".join((dataclasses.replace(d, loc=dataclasses.replace(d.loc, file=shown))
+                      if d.loc.file == str(source) else d).render() for d in diagnostics)
 
 
 def _display_path(source) -> str:
@@ -81,6 +85,20 @@ def _to_show(failure: WorkflowDoesNotCompile) -> WorkflowDoesNotCompile:
     return failure
 
 
+class PysfnCompileWarning(UserWarning):
+    """A compiler warning (a loop without a visible bound, a value growing in a loop), shown in
+    pytest's warnings summary at the workflow's line; ``-W error::pysfn.pytest_plugin.PysfnCompileWarning``
+    makes it fail the run."""
+
+
+def _warn(compiled) -> None:
+    import warnings
+    for diagnostic in compiled.warnings:
+        text = diagnostic.message + (f" (hint: {diagnostic.hint})" if diagnostic.hint else "")
+        warnings.warn_explicit(text, PysfnCompileWarning, str(compiled.source_path), diagnostic.loc.line,
+                               module=compiled.module_name)
+
+
 def pytest_addoption(parser):
     group = parser.getgroup("pysfn")
     group.addoption("--pysfn-compiled", action="store_true", default=False,
@@ -95,6 +113,14 @@ def _compiled_entry(fn):
     compiled = _compile(source, fn.__name__)
     if isinstance(compiled, WorkflowDoesNotCompile):
         _failed.append(compiled)  # reported by the hooks; importing the module still works
+    else:
+        try:
+            _warn(compiled)
+        except PysfnCompileWarning:  # -W error::...PysfnCompileWarning: the diagnostics, not a traceback
+            compiled = WorkflowDoesNotCompile(
+                _display_path(source), _render(compiled.warnings, source),
+                "has compiler warnings, and warnings are errors here (-W error)")
+            _failed.append(compiled)
     workflows = {}
 
     @functools.wraps(fn)
