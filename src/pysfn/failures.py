@@ -82,12 +82,12 @@ def _raises(node):
             stack.extend(item.values())
 
 
-def _fail_states(machine: dict):
+def fail_states(machine: dict):
     for name, state in machine.get("States", {}).items():
         if state.get("Type") == "Fail":
             yield name, state
         for sub in state.get("Branches", []) + ([state["ItemProcessor"]] if "ItemProcessor" in state else []):
-            yield from _fail_states(sub)
+            yield from fail_states(sub)
 
 
 def raise_sites(definition: dict, workflow) -> dict[str, str]:
@@ -104,12 +104,29 @@ def raise_sites(definition: dict, workflow) -> dict[str, str]:
     for stmt in _raises(workflow):
         by_line.setdefault(stmt.loc.line, set()).add(stmt.class_name)
     sites = {}
-    for name, state in _fail_states(definition):
+    for name, state in fail_states(definition):
         match = _COMMENT_LINE.match(state.get("Comment", ""))
         classes = by_line.get(int(match.group(1))) if match and name.startswith("Fail_") else None
         if classes and len(classes) == 1:
             sites[name] = next(iter(classes))
     return sites
+
+
+def caught_cause(events: list[dict], error: str, cause) -> str | None:
+    """For an error the machine caught and raised again (``except E: ...; raise``, a ``finally``):
+    its Cause is the message only, so take the Cause of the latest failed Task of the history
+    with the same error and message, which carries the dispatcher's note. None if there is none."""
+    if _cause_json(cause) is not None:
+        return None
+    message = cause or ""
+    for event in reversed(events):
+        for key, details in event.items():
+            if not (key.endswith("FailedEventDetails") and isinstance(details, dict)) or details.get("error") != error:
+                continue
+            parsed = _cause_json(details.get("cause"))
+            if parsed is not None and RECORD_KEY in parsed and str(parsed.get("errorMessage")) == message:
+                return details["cause"]
+    return None
 
 
 # --------------------------------------------------------------------------- rebuilding

@@ -51,8 +51,14 @@ class LocalWorkflow:
     def exception(self, result) -> BaseException:
         """The exception CPython would have raised for the failed ``result`` (``pysfn.failures``)."""
         last = result.record.path[-1] if result.record.path else None
-        return failures.exception_for(result.error, result.cause, self.dispatcher.module,
-                                      raised_as=self.raises.get(last))
+        raised_as = self.raises.get(last)
+        cause = result.cause
+        if raised_as is None and last is not None and self._is_fail_state(last):  # raised again
+            cause = failures.caught_cause(result.record.events, result.error, cause) or cause
+        return failures.exception_for(result.error, cause, self.dispatcher.module, raised_as=raised_as)
+
+    def _is_fail_state(self, name: str) -> bool:
+        return any(n == name for n, _ in failures.fail_states(self.definition))
 
 
 # Kept here for callers of the first versions (pysfn.dispatchers, tests): see pysfn.failures.
