@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from pysfn.clikit import (EXIT_EXECUTION_FAILED, EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, INPUT_HELP, WARNING_ACTIONS,
-                          emit_warnings, fail, read_input, warning_options, write_bytes, write_text)
+                          emit_warnings, fail, read_input, stdout as _stdout, warning_options, write_bytes,
+                          write_text)
 
 _fail = fail  # the first name, used by older callers
 
@@ -32,7 +33,21 @@ def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: boo
     except InternalCompilerError as e:
         fail(f"internal error: {e}", EXIT_INTERNAL_ERROR)
     emit_warnings(result.warnings, no_warnings)
+    for item in result.left_out:  # imported but not shipped (links, FIFOs, devices): say so
+        click.echo(item.render(), err=True)
     return result
+
+
+def _refuse_overwrite(output: str | None, *sources) -> None:
+    """``-o`` naming the workflow module (or a module it ships) would destroy it."""
+    if output is None or output == "-":
+        return
+    for source in sources:
+        try:
+            if Path(output).exists() and Path(output).samefile(source):
+                _fail(f"error: {output} is the source {source}: writing it would destroy it; choose another file")
+        except OSError:
+            continue
 
 
 def _write_text(path: str | None, text: str) -> None:
@@ -96,6 +111,7 @@ def compile_command(source, lambda_arn, entry, output, explain, strict, no_warni
     Exit status: 0 compiled, 1 an error in SOURCE (or a warning, with -W error), 2 a usage
     error, 70 a bug in pysfn.
     """
+    _refuse_overwrite(output, source)
     result = _compile(source, lambda_arn, entry, strict, no_warnings)
     if explain:
         from pysfn.compiler.explain import explain as explain_lines
@@ -163,7 +179,9 @@ def package_command(source, zip_path, output, entry, no_warnings, requirements_f
         raise click.UsageError("name the zip to write: -o dispatcher.zip")
     if target == "-":
         raise click.UsageError("a zip is not written to stdout: -o dispatcher.zip")
+    _refuse_overwrite(target, source)
     result = _compile(source, None, entry, no_warnings=no_warnings)
+    _refuse_overwrite(target, *result.local_modules)
     dependencies = bundled_dependencies(result.source_path, requirements_file, arch, python_version,
                                         no_dependencies)
     try:
@@ -206,9 +224,10 @@ def _looks_like_python(path: str, text: str) -> bool:
 
 
 def _read_definition(path: str) -> dict:
+    from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
     try:
         text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text)
+        data = strict_json.loads(text)
     except OSError as e:
         _fail(f"error: cannot read {path}: {e.strerror or e}")
     except UnicodeDecodeError as e:
@@ -287,8 +306,19 @@ def _no_dispatcher(function_name, payload):
 @click.option("--definition", metavar="FILE", help="Run an ASL JSON file instead of compiling SOURCE.")
 @click.option("--stats", is_flag=True, help="Print the execution record (transitions, Lambda calls, cost).")
 @click.option("--trace", is_flag=True, help="Print the path the execution took, with source lines.")
+@click.option("--express", is_flag=True, help="Bound the run as an Express workflow (5 minutes) instead of a "
+              "Standard one (25,000 history events).")
+@click.option("--max-events", type=click.IntRange(min=1), metavar="N",
+              help="Fail the execution at N history events (default: 25,000 for Standard, none for --express).")
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="Time the execution out after S seconds (default: none for Standard, 300 for --express).")
+@click.option("--expression-seconds", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="The CPU time one JSONata evaluation may take (default: 1, as on AWS).")
+@click.option("--aws-endpoint-url", metavar="URL",
+              help="Where AWS service calls go (aws.* Tasks and callees' boto3): moto_server, LocalStack.")
 @warning_options
-def run_command(source, input_text, entry, definition, stats, trace, no_warnings):
+def run_command(source, input_text, entry, definition, stats, trace, express, max_events, max_seconds,
+                expression_seconds, aws_endpoint_url, no_warnings):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
@@ -296,18 +326,26 @@ def run_command(source, input_text, entry, definition, stats, trace, no_warnings
     by SOURCE's callees when SOURCE is given. Only the output goes to stdout: print() in your
     code, --stats and --trace go to stderr.
 
-    Exit status: 0 succeeded, 3 the execution failed, 1 a problem with the arguments, the input
-    or the code, 2 a usage error (neither SOURCE nor --definition).
+    Exit status: 0 succeeded, 3 the execution failed (or timed out), 1 a problem with the
+    arguments, the input or the code, 2 a usage error (neither SOURCE nor --definition).
     """
-    from pysfn.local import UnsupportedFeature, run_definition
+    import os
+
+    from pysfn.local import RunLimits, UnsupportedFeature, run_definition
     if not (source or definition):
         raise click.UsageError("give a SOURCE to compile, or --definition FILE")
     inp = read_input(input_text)
+    if aws_endpoint_url:  # one endpoint for the machine's service Tasks and the callees' own boto3 calls
+        os.environ["AWS_ENDPOINT_URL"] = aws_endpoint_url
     workflow = _local_workflow(_compile(source, None, entry, no_warnings=no_warnings)) if source else None
     machine = _read_definition(definition) if definition else workflow.definition
+    changes = {key: value for key, value in (("max_events", max_events), ("max_seconds", max_seconds),
+                                             ("expression_seconds", expression_seconds)) if value is not None}
+    limits = RunLimits.express(**changes) if express else RunLimits.standard(**changes)
     try:
         with _stdout_to_stderr():
-            result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else _no_dispatcher)
+            result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else _no_dispatcher,
+                                    limits=limits)
     except _NoDispatcher as e:
         _fail(f"error: {definition} calls the Lambda function {e.args[0]}, and no SOURCE was given to serve it\n"
               f"hint: name the workflow module whose callees it calls: pysfn run SOURCE --definition {definition}")
@@ -323,10 +361,16 @@ def run_command(source, input_text, entry, definition, stats, trace, no_warnings
                    f"retries: {record.retries}  waits skipped: {len(record.waits)}  "
                    f"estimated cost: ${record.estimated_cost_usd():.6f} (Standard)", err=True)
     if result.status == "SUCCEEDED":
-        click.echo(json.dumps(result.output, ensure_ascii=False))
+        from pysfn import strict_json
+        try:
+            text = strict_json.dumps(result.output, ensure_ascii=False)
+        except ValueError as e:  # never print NaN/Infinity: no JSON reader would take it back
+            _fail(f"execution failed: pysfn.OutputNotJSON: the output is not JSON: {e}", EXIT_EXECUTION_FAILED)
+        _stdout(text + "\n")
         return
     from pysfn.failures import public_cause
-    click.echo(f"execution failed: {result.error}: {public_cause(result.cause)}", err=True)
+    verb = "timed out" if result.status == "TIMED_OUT" else "failed"
+    click.echo(f"execution {verb}: {result.error}: {public_cause(result.cause)}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)
 
 
@@ -347,6 +391,7 @@ def graph_command(source, entry, fmt, input_text, output, no_warnings):
     SOURCE, the input or the output file, 2 a usage error.
     """
     from pysfn import graph
+    _refuse_overwrite(output, source)
     compiled = _compile(source, None, entry, no_warnings=no_warnings)
     path = None
     if input_text is not None:

@@ -8,7 +8,7 @@ writes the result instead and says ``wrote FILE`` on stderr.
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 from pathlib import Path
 
@@ -51,8 +51,9 @@ def read_input(text: str | None, option: str = "--input"):
             fail(f"error: {option} file {source} is not UTF-8 text (byte {e.start})")
     else:
         data = text
+    from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
     try:
-        return json.loads(data)
+        return strict_json.loads(data)
     except ValueError as e:
         where = f" ({source})" if source else ""
         fail(f"error: {option}{where} is not JSON: {e}")
@@ -91,6 +92,27 @@ def emit_warnings(warnings, no_warnings: bool = False) -> None:
 
 # --------------------------------------------------------------------------- output files
 
+def stdout(data) -> None:
+    """Write ``data`` (str or bytes) to stdout and flush it now: a closed or full stdout is an
+    error (exit 1), not a silent exit 0 or a traceback at shutdown."""
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (`>&-`)
+        fail("error: cannot write the output: standard output is closed")
+    try:
+        if isinstance(data, bytes):
+            stream.buffer.write(data)
+        else:
+            stream.write(data)
+        stream.flush()
+    except (OSError, ValueError) as e:
+        try:  # drop what is buffered, so the interpreter's last flush does not fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        fail(f"error: cannot write the output to standard output: {getattr(e, 'strerror', None) or e}")
+
+
 def wrote(path: str, what: str = "") -> None:
     click.echo(f"wrote {path}" + (f": {what}" if what else ""), err=True)
 
@@ -98,7 +120,7 @@ def wrote(path: str, what: str = "") -> None:
 def write_text(path: str | None, text: str, what: str = "") -> None:
     """``text`` to stdout (no ``-o`` or ``-o -``) or to the file, saying so on stderr."""
     if path is None or path == "-":
-        click.echo(text, nl=False)
+        stdout(text)
         return
     try:
         Path(path).write_text(text, encoding="utf-8")
@@ -109,8 +131,7 @@ def write_text(path: str | None, text: str, what: str = "") -> None:
 
 def write_bytes(path: str | None, data: bytes, what: str = "") -> None:
     if path is None or path == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        stdout(data)
         return
     try:
         Path(path).write_bytes(data)

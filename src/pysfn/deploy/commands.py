@@ -89,7 +89,7 @@ def invoke_command(name, input_text, no_wait, timeout, region, endpoint_url):
     bad --input, 2 a usage error.
     """
     from pysfn.deploy.executions import StillRunning, invoke
-    inp = read_input(input_text)
+    inp = read_input(input_text)  # strict JSON (clikit), from text, @file, file:// or stdin
     try:
         outcome = invoke(name, inp, wait=not no_wait, region=region, endpoint_url=endpoint_url, timeout=timeout,
                          progress=lambda dot: click.echo(dot, err=True, nl=False))

@@ -27,7 +27,8 @@ class LambdaCall:
 
     For pysfn's dispatcher, ``callee`` is the allow-list key of the payload (``"charge"``,
     ``"textkit.stats.count"``, or a generated ``pysfn_extracted_...`` function) and ``args`` /
-    ``kwargs`` are what it was called with; for any other function ``callee`` is ``None`` and
+    ``kwargs`` are what it was called with (whole floats decoded, as the dispatcher decodes them);
+    ``payload`` is what the Task sent. For any other function ``callee`` is ``None`` and
     ``payload`` says what was sent.
     """
     state: str
@@ -40,7 +41,8 @@ class LambdaCall:
     @classmethod
     def of(cls, state: str, function: str, payload: Any) -> "LambdaCall":
         if isinstance(payload, dict) and isinstance(payload.get("callee"), str):
-            args, kwargs = payload.get("args", []), payload.get("kwargs", {})
+            from pysfn.compiler.numbers import decode  # as the callee gets them: 2.0 is a float again
+            args, kwargs = decode(payload.get("args", [])), decode(payload.get("kwargs", {}))
             return cls(state, function, payload, payload["callee"], args if isinstance(args, list) else [],
                        kwargs if isinstance(kwargs, dict) else {})
         return cls(state, function, payload)
