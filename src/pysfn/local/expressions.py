@@ -46,6 +46,10 @@ class ExpressionError(Exception):
     """An expression failed: the message (for the Cause) without the state decoration."""
 
 
+class UnsupportedResult(ExpressionError):
+    """An expression gave a value JSON cannot hold (a function)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Values crossing the boundary with jsonata-python
 
@@ -61,7 +65,7 @@ def to_json(value: Any) -> Any:
         return [to_json(item) for item in value]
     if value is None or value is NULL:
         return None
-    raise ExpressionError(f"returned an unsupported result type ({kind.__name__})")
+    raise UnsupportedResult(f"returned an unsupported result type ({kind.__name__})")
 
 
 def to_jsonata(value: Any) -> Any:
@@ -277,6 +281,8 @@ class ExpressionTemplate(Template):
             if result is None:
                 raise site.fail(f"{self.where} returned nothing (undefined).")
             return to_json(result)
+        except UnsupportedResult:
+            raise site.fail(f"{self.where} returned an unsupported result type.") from None
         except ExpressionError as e:
             raise site.fail(f"{self.where} threw an error: {e}") from None
 
@@ -307,7 +313,8 @@ def compile_template(value: Any, field: str) -> Template:
     if text is not None:
         return ExpressionTemplate(text, field)
     if isinstance(value, dict):
-        items = [(key, compile_template(item, f"{field}.{key}")) for key, item in value.items()]
+        # AWS names a nested field with slashes: 'Arguments/FunctionName', 'Output/result'
+        items = [(key, compile_template(item, f"{field}/{key}")) for key, item in value.items()]
         if all(isinstance(template, Constant) for _, template in items):
             return Constant(value)
         return ObjectTemplate(items)

@@ -25,3 +25,10 @@ def check_payload(text: str, what: str) -> None:
         raise StatesError(DATA_LIMIT_EXCEEDED,
                           f"{what} has a size exceeding the maximum number of bytes service limit "
                           f"({text_size(text)} bytes > {PAYLOAD_LIMIT}).")
+
+
+def check_result(text: str, state_name: str) -> None:
+    """A Task's result (the Lambda response) over the quota, worded as AWS words it."""
+    if len(text) > PAYLOAD_LIMIT // 4 and text_size(text) > PAYLOAD_LIMIT:
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state_name}' returned a result with a size "
+                                               f"exceeding the maximum number of bytes service limit.")
