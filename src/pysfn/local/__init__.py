@@ -51,15 +51,18 @@ class ExecutionResult:
     record: ExecutionRecord | None = None
 
 
-def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | None) -> dict:
+def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | None, express: bool) -> dict:
     """``$states.context`` without its per-state part (``State``, ``Map``)."""
     machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
+    kind = "express" if express else "execution"
     context = {
-        "Execution": {"Id": f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{execution_name}",
+        "Execution": {"Id": f"arn:aws:states:{REGION}:{ACCOUNT}:{kind}:{STATE_MACHINE_NAME}:{execution_name}",
                       "Input": inp, "Name": execution_name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/pysfn-local",
-                      "StartTime": start_time, "RedriveCount": 0},
+                      "StartTime": start_time},
         "StateMachine": {"Id": machine_arn, "Name": STATE_MACHINE_NAME},
     }
+    if not express:  # Express executions cannot be redriven: their context has no RedriveCount
+        context["Execution"]["RedriveCount"] = 0
     for key, value in (overrides or {}).items():
         if isinstance(value, dict) and isinstance(context.get(key), dict):
             context[key] = {**context[key], **value}
@@ -69,7 +72,8 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 
 
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
-                   execution_name: str = "local", context_overrides: dict | None = None) -> ExecutionResult:
+                   execution_name: str = "local", context_overrides: dict | None = None,
+                   workflow_type: str = "STANDARD") -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
@@ -78,7 +82,10 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     of ``invoke`` itself (a bug in the caller, not a Lambda error). Waits and retry back-offs are
     recorded and skipped unless ``skip_waits=False``. ``context_overrides`` updates the context
     object (``{"Execution": {"Name": ...}}`` merges into ``$states.context.Execution``).
+    ``workflow_type="EXPRESS"`` runs it as an Express execution (its context object differs).
     """
+    if workflow_type not in ("STANDARD", "EXPRESS"):
+        raise ValueError(f"workflow_type must be STANDARD or EXPRESS, not {workflow_type!r}")
     if isinstance(definition, str):
         definition = json.loads(definition)
     machine = load(definition)
@@ -88,7 +95,7 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
                          f"{PAYLOAD_LIMIT}")
     value = json.loads(text)  # plain JSON, and the caller's object is never shared
     start_time = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    context = _context(execution_name, start_time, value, context_overrides)
+    context = _context(execution_name, start_time, value, context_overrides, workflow_type == "EXPRESS")
     record = ExecutionRecord()
     record.add_event("ExecutionStarted", "executionStartedEventDetails",
                      {"input": text, "roleArn": context["Execution"].get("RoleArn")})

@@ -61,8 +61,9 @@ class Interpreter(JsonPathStates):
 
     def site(self, state: asl.State, entered: int, scope: Scope, state_input: Any, retry_count: int = 0) -> Site:
         context = dict(self.context)
-        context["State"] = {"EnteredTime": self.record.events[entered - 1]["timestamp"], "Name": state.name,
-                            "RetryCount": retry_count}
+        context["State"] = {"EnteredTime": self.record.event(entered)["timestamp"], "Name": state.name}
+        if state.type in ("Task", "Map"):  # AWS-MEASURED: RetryCount "in Task and Map only"
+            context["State"]["RetryCount"] = retry_count
         return Site(state.name, entered, scope.lookup, {"input": state_input, "context": context})
 
     def log_failure(self, failure: StatesError, state: asl.State) -> None:
@@ -84,7 +85,7 @@ class Interpreter(JsonPathStates):
               next_name: str | None) -> tuple[Any, str, str | None]:
         """Store the assignments, record the exit: the state's result as ``run_machine`` wants it."""
         text = to_json_text(output)
-        check_payload(text, f"The state '{state.name}' output")
+        check_payload(text, state.name)
         texts = None
         if assigned:
             texts = {name: to_json_text(value) for name, value in assigned.items()}
@@ -200,14 +201,15 @@ class Interpreter(JsonPathStates):
                     break
             except StatesError as failure:
                 self.log_failure(failure, state)
-                delay = self.retry_delay(state, counts, failure.error)
+                delay = self.retry_delay(state, counts, failure)
                 if delay is not None:
                     retry_count += 1
                     self.record.retries += 1
                     self.record.transitions += 1  # AWS bills every retry attempt as a transition
                     self.wait(state.name, delay)
                     continue
-                catcher = next((c for c in state.catchers if matches(c.error_equals, failure.error)), None)
+                catcher = next((c for c in state.catchers
+                                if matches(c.error_equals, failure.error, failure.catchable)), None)
                 if catcher is None:
                     raise
                 if jsonpath:
@@ -224,11 +226,11 @@ class Interpreter(JsonPathStates):
         return self.leave(state, scope, output, assigned, state.next)
 
     @staticmethod
-    def retry_delay(state: asl.State, counts: list[int], error: str | None) -> float | None:
+    def retry_delay(state: asl.State, counts: list[int], error: StatesError) -> float | None:
         """The back-off before the next attempt, or ``None`` (no retrier matches, or the first one
         that matches is exhausted: later retriers are not consulted). Counts the attempt."""
         for i, retrier in enumerate(state.retriers):
-            if not matches(retrier.error_equals, error):
+            if not matches(retrier.error_equals, error.error, error.catchable):
                 continue
             if counts[i] >= retrier.max_attempts:
                 return None
@@ -255,7 +257,7 @@ class Interpreter(JsonPathStates):
                 raise site.fail("The Arguments of lambda:invoke must be an object with a string FunctionName, "
                                 f"but were: {to_json_text(arguments)}")
             asl.check_lambda_arguments(state.name, arguments)
-            function, payload, prefix = arguments["FunctionName"], arguments.get("Payload"), "Task"
+            function, payload, prefix = arguments["FunctionName"], lambda_payload(arguments), "Task"
             details = {"resourceType": "lambda", "resource": "invoke", "region": _region(self.context),
                        "parameters": to_json_text(arguments)}
         else:  # a Lambda function ARN as Resource: Arguments are the payload, the result is the output
@@ -275,7 +277,7 @@ class Interpreter(JsonPathStates):
             raise value
         self.record.add_event(f"{prefix}Succeeded", f"{_lower(prefix)}SucceededEventDetails",
                               {**common, "output": text})
-        check_result(text, state.name)
+        check_result(text, "lambda")  # AWS names the integration, not the state
         if prefix == "Task":
             return {"Payload": value, "StatusCode": 200, "ExecutedVersion": "$LATEST"}
         return value
@@ -346,8 +348,13 @@ class Interpreter(JsonPathStates):
                     selector_site = Site(state.name, site.entered_event_id, scope.lookup,
                                          {"input": selector_input, "context": context})
                     iteration_input = state.item_selector.evaluate(selector_site)
-                results.append(self.run_machine(state.processor, iteration_input, to_json_text(iteration_input),
-                                                inner)[0])
+                text = to_json_text(iteration_input)
+                outer = self.record.begin_child(text) if state.distributed else None
+                try:
+                    results.append(self.run_machine(state.processor, iteration_input, text, inner)[0])
+                finally:
+                    if state.distributed:
+                        self.record.end_child(outer)
             except StatesError as failure:
                 self.record.add_event("MapIterationFailed", "mapIterationFailedEventDetails", details)
                 if not state.distributed:
@@ -389,6 +396,19 @@ class Interpreter(JsonPathStates):
                 raise site.fail(f"The field 'MaxConcurrency' must be a non-negative integer, but its value was: "
                                 f"{to_json_text(limit)}")
         return items
+
+
+def lambda_payload(arguments: dict) -> Any:
+    """The event a ``lambda:invoke`` sends: a string ``Payload`` is the request body itself, so
+    the function receives it parsed as JSON when it is JSON text (the corpus: ``"0"`` arrives as
+    0, ``"[]"`` as []) and as the string otherwise."""
+    payload = arguments.get("Payload")
+    if isinstance(payload, str):
+        try:
+            return json.loads(payload)
+        except ValueError:
+            return payload
+    return payload
 
 
 def _tolerated(limits: tuple | None, failures: int, total: int) -> bool:

@@ -356,7 +356,10 @@ def _json_merge(first, second, deep):
 
 
 def _math_random(start, end, seed=None):
-    start, end = _integer(start, "States.MathRandom"), _integer(end, "States.MathRandom")
+    # AWS accepts fractional bounds (the corpus: 12.5 and 44.51): they are truncated
+    if not _is_number(start) or not _is_number(end):
+        raise IntrinsicError("States.MathRandom: the bounds must be numbers")
+    start, end = int(start), int(end)
     generator = random.Random(_integer(seed, "States.MathRandom")) if seed is not None else random
     return generator.randrange(start, end) if end > start else start
 

@@ -293,7 +293,7 @@ def _quoted_list(inner: str, parser: _Parser) -> list[str]:
             raise parser.error("a quoted name is expected")
         j, out = i + 1, []
         while j < len(inner) and inner[j] != quote:
-            if inner[j] == "\\" and j + 1 < len(inner):
+            if inner[j] == "\\" and inner[j + 1:j + 2] == quote:  # only \' (\") escapes; other backslashes stay
                 j += 1
             out.append(inner[j])
             j += 1

@@ -32,6 +32,28 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _as_integer(value: Any) -> int | None:
+    """A ``*Path`` integer: a whole number, or a string of one (the corpus: MaxConcurrencyPath
+    reading the string "1" runs)."""
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    if _number(value) and value == int(value):
+        return int(value)
+    return None
+
+
+def _as_float(value: Any) -> float | None:
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return value if _number(value) else None
+
+
 class JsonPathStates:
     # -- the data flow ------------------------------------------------------------------------
     def jp_input(self, state, entered, scope, state_input):
@@ -134,7 +156,7 @@ class JsonPathStates:
             raise runtime_error(site, f"Map state input must be an array but was: {to_json_text(items)}")
         if state.max_concurrency_path is not None:
             limit = state.max_concurrency_path.evaluate(site)
-            if not _number(limit) or limit != int(limit) or limit < 0:
+            if _as_integer(limit) is None or _as_integer(limit) < 0:
                 raise runtime_error(site, f"The MaxConcurrencyPath field refers to value \"{_show(limit)}\" which "
                                           f"is not a valid integer: {state.max_concurrency_path.path.text}")
         return items
@@ -154,8 +176,10 @@ def map_failure_limits(state, site) -> tuple | None:
             raise _limit_error(state, site, f"The field 'ToleratedFailureCount' must be a non-negative integer, "
                                             f"but its value was: {to_json_text(count)}")
     elif state.tolerated_count_path is not None:
-        count = state.tolerated_count_path.evaluate(site)
-        if not _number(count) or count != int(count):
+        value = state.tolerated_count_path.evaluate(site)
+        count = _as_integer(value)
+        if count is None:
+            count = value
             raise runtime_error(site, f"The ToleratedFailureCountPath field refers to value \"{_show(count)}\" "
                                       f"which is not a valid integer: {state.tolerated_count_path.path.text}")
     if state.tolerated_percentage is not None:
@@ -164,8 +188,10 @@ def map_failure_limits(state, site) -> tuple | None:
             raise _limit_error(state, site, f"The field 'ToleratedFailurePercentage' must be a number, but its "
                                             f"value was: {to_json_text(percentage)}")
     elif state.tolerated_percentage_path is not None:
-        percentage = state.tolerated_percentage_path.evaluate(site)
-        if not _number(percentage):
+        value = state.tolerated_percentage_path.evaluate(site)
+        percentage = _as_float(value)
+        if percentage is None:
+            percentage = value
             raise runtime_error(site, f"The ToleratedFailurePercentagePath field refers to value "
                                       f"\"{_show(percentage)}\" which is not a valid float: "
                                       f"{state.tolerated_percentage_path.path.text}")
