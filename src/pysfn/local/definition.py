@@ -226,13 +226,12 @@ class _Loader:
         for i, rule in enumerate(choices):
             where = f"Choices[{i}]"
             if not isinstance(rule, dict) or "Condition" not in rule or "Next" not in rule:
-                unsupported = isinstance(rule, dict) and any(k in rule for k in ("Variable", "And", "Or", "Not"))
-                raise (UnsupportedFeature if unsupported else InvalidDefinition)(
-                    f"state '{state.name}': {where} needs Condition and Next (JSONPath comparison rules are "
-                    f"not supported)")
+                raise InvalidDefinition(f"state '{state.name}': {where} needs Condition and Next (JSONPath "
+                                        f"comparison rules are not allowed in a JSONata state)")
             for key in rule:
                 if key not in ("Condition", "Next", "Assign", "Output", "Comment"):
-                    raise UnsupportedFeature(f"state '{state.name}': field '{key}' of {where} is not supported")
+                    raise InvalidDefinition(f"state '{state.name}': field '{key}' is not allowed in {where} of a "
+                                            f"JSONata state")
             state.rules.append(Rule(
                 self.template(state.name, rule["Condition"], f"{where}.Condition"), rule["Next"],
                 self.assign(state.name, rule["Assign"], f"{where}.Assign") if "Assign" in rule else None,
@@ -341,8 +340,8 @@ class _Loader:
         names = self.error_equals(state_name, spec, "Catch")
         for key in spec:
             if key not in ("ErrorEquals", "Next", "Assign", "Output", "Comment"):
-                raise UnsupportedFeature(f"state '{state_name}': field '{key}' of a Catch is not supported "
-                                         f"(JSONata mode)")
+                raise InvalidDefinition(f"state '{state_name}': field '{key}' is not allowed in the Catch of a "
+                                        f"JSONata state")
         if not isinstance(spec.get("Next"), str):
             raise InvalidDefinition(f"state '{state_name}': a Catch needs Next")
         return Catcher(names, spec["Next"],
