@@ -17,6 +17,10 @@ Engines that return ``None`` for both null and undefined get the benefit of the 
 cases (marked ``~`` in the table). A case that crashes or hangs a worker (10 s) fails; the worker
 is restarted after it, and the time it hung is left out of ``suite/s``.
 
+AWS facts: how many of ``AWS_FACTS`` (behaviours of ``shared/AWS-MEASURED.md`` an engine can show
+by itself: UTF-16 strings, stable ``$sort``, ``$count(null)``, ...) the engine already follows; the
+ones it misses are what pysfn.local must patch on top.
+
 Speed: ``suite/s`` is suite cases per second (parse + evaluate, every case once); ``eval/s`` is
 evaluations per second of a fixed mix of pre-parsed expressions shaped like Step Functions fields.
 """
@@ -52,6 +56,46 @@ ENGINES = {
     "jsonata-js": (None, "node"),                      # npm jsonata@2.0.6: the reference, as a yardstick
 }
 NOT_INSTALLABLE = {"pyjsonata": "no installable distribution for this Python (pip finds no version)"}
+
+# AWS-MEASURED.md facts an engine can show by itself: (expression, bindings, expected outcome). An
+# engine that agrees with more of them needs fewer patches to behave as AWS does.
+AWS_FACTS = [
+    ('$lowercase("Straße")', {}, ("value", "straße")),
+    ('$lowercase("ẞ")', {}, ("value", "ß")),
+    ('$replace($s, /\\s/, "_")', {"s": "a\u00a0b c"}, ("value", "a\u00a0b_c")),
+    ('$trim(" a \t\n b ")', {}, ("value", "a b")),
+    ('$split("a👍b", "")', {}, ("value", ["a", "\ud83d", "\udc4d", "b"])),
+    ('$sort($xs, function($l, $r) { $l.k > $r.k }).v',
+     {"xs": [{"k": 1, "v": "a"}, {"k": 0, "v": "b"}, {"k": 1, "v": "c"}, {"k": 0, "v": "d"}]},
+     ("value", ["b", "d", "a", "c"])),
+    ('$sort(["～", "👍"])', {}, ("value", ["👍", "～"])),
+    ('$sort([1, "a"])', {}, ("error", None)),
+    ("$round(2.675, 2)", {}, ("value", 2.68)),
+    ("$round(25, -1)", {}, ("value", 20)),
+    ("1 / 0 > 5", {}, ("value", True)),
+    ("(1 / 0) + 1", {}, ("error", None)),
+    ("$count(null)", {}, ("value", 0)),
+    ("$count(5)", {}, ("value", 1)),
+    ('"abc"[0]', {}, ("value", "abc")),
+    ("$x[$i][0]", {"x": [[5, 6], [7]], "i": 0}, ("value", [5, 6])),
+    ("$distinct([1, true, 1])", {}, ("value", [1, True])),
+    ("$keys({})", {}, ("undefined", None)),
+    ("$boolean([[]])", {}, ("value", False)),
+    ("$merge([])", {}, ("value", {})),
+    ("[$sum([]), $count($max([]))]", {}, ("value", [0, 0])),
+    ('$join([1, "a"])', {}, ("error", None)),
+    ('$pad("a", -3, "-")', {}, ("value", "--a")),
+    ('$decodeUrlComponent("a+b")', {}, ("value", "a b")),
+    ('$decodeUrlComponent("%zz")', {}, ("error", None)),
+    ("$x ?? 1", {}, ("error", None)),
+    ('$eval("1")', {}, ("error", None)),
+    ("$count([1, 2])", {"count": 3}, ("error", None)),
+    ('$substring("a👍", 0)', {}, ("error", None)),
+    ('$substring("ab👍", 1, 2)', {}, ("value", "b\ud83d")),
+    ('$length("a👍")', {}, ("value", 2)),
+    ("$map([7], function($v) { $v })", {}, ("value", 7)),
+    ("$zip([1, 2, 3], [4, 5])", {}, ("value", [[1, 4], [2, 5]])),
+]
 
 SPEED_MIX = [
     ("$states.input.a + $x", {"states": {"input": {"a": 2}}, "x": 3}),
@@ -272,8 +316,17 @@ def worker(kind: str) -> None:
 
 
 def _speed(parse, evaluate) -> float:
-    programs = [(parse(expr), {"data": None, "has_data": False, "bindings": bindings, "depth": None,
-                               "timelimit": None}) for expr, bindings in SPEED_MIX]
+    programs = []
+    for expr, bindings in SPEED_MIX:  # an expression the engine cannot run is left out of the mix
+        case = {"data": None, "has_data": False, "bindings": bindings, "depth": None, "timelimit": None}
+        try:
+            program = parse(expr)
+            evaluate(program, case)
+        except Exception:  # noqa: BLE001
+            continue
+        programs.append((program, case))
+    if not programs:
+        return 0.0
     count, started = 0, time.perf_counter()
     while time.perf_counter() - started < 1.0:
         for program, case in programs:
@@ -369,6 +422,20 @@ class Worker:
             self.process = None
 
 
+def fact_cases() -> list[dict]:
+    return [{"id": f"fact/{i}", "group": "aws-facts", "expr": expr, "data": None, "has_data": False,
+             "bindings": bindings, "result": expected[1], "has_result": expected[0] == "value",
+             "undefined": expected[0] == "undefined", "code": None, "any_error": expected[0] == "error",
+             "unordered": False, "timelimit": None, "depth": None}
+            for i, (expr, bindings, expected) in enumerate(AWS_FACTS)]
+
+
+def fact_verdict(case: dict, outcome: tuple) -> bool:
+    if case["any_error"]:
+        return outcome[0] == "error"
+    return verdict(case, outcome) == "pass"
+
+
 def measure(name: str, cases: list[dict], cache: Path) -> dict:
     try:
         command = _command(name, cache)
@@ -387,10 +454,11 @@ def measure(name: str, cases: list[dict], cache: Path) -> dict:
             verdicts[result] += 1
             passed, soft, total = groups.get(case["group"], (0, 0, 0))
             groups[case["group"]] = (passed + (result == "pass"), soft + (result == "soft"), total + 1)
+        facts = sum(fact_verdict(case, worker_.ask(case)) for case in fact_cases())
         kind, rate = worker_.ask({"speed": True}, timeout=60)
     finally:
         worker_.close()
-    return {"engine": name, "pass": verdicts["pass"], "soft": verdicts["soft"], "total": len(cases),
+    return {"engine": name, "pass": verdicts["pass"], "soft": verdicts["soft"], "total": len(cases), "facts": facts,
             "groups": groups, "suite_per_second": len(cases) / max(suite_seconds, 1e-9),
             "eval_per_second": rate if kind == "value" else None}
 
@@ -413,13 +481,14 @@ def main(argv=None) -> int:
     cases = load_suite(suite)
     results = [measure(name.strip(), cases, Path(args.cache)) for name in args.engines.split(",") if name.strip()]
     print(f"JSONata reference suite v2.0.6: {len(cases)} cases")
-    print(f"{'engine':<18} {'passed':>14} {'suite/s':>9} {'eval/s':>9}")
+    print(f"{'engine':<18} {'passed':>14} {'AWS facts':>10} {'suite/s':>9} {'eval/s':>9}")
     for r in results:
         if "error" in r:
             print(f"{r['engine']:<18} {r['error']}")
             continue
         soft = f" ~{r['soft']}" if r["soft"] else ""
-        print(f"{r['engine']:<18} {r['pass']:>5}/{r['total']}{soft:<5} {r['suite_per_second']:>9.0f} "
+        print(f"{r['engine']:<18} {r['pass']:>5}/{r['total']}{soft:<5} {r['facts']:>4}/{len(AWS_FACTS):<5} "
+              f"{r['suite_per_second']:>9.0f} "
               f"{(r['eval_per_second'] or 0):>9.0f}")
     for name, why in NOT_INSTALLABLE.items():
         print(f"{name:<18} not measured: {why}")
