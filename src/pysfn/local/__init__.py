@@ -1,4 +1,4 @@
-"""``pysfn.local``: an interpreter for JSONata-mode Amazon States Language machines.
+"""``pysfn.local``: an interpreter for Amazon States Language machines, JSONata, JSONPath or mixed.
 
     from pysfn.local import run_definition
     result = run_definition(definition, {"text": "hi"}, invoke)
@@ -9,17 +9,21 @@
 (``ExecutionRecord``) holds the path, the billable transitions, Lambda calls, retries, skipped
 waits and the event history.
 
-Modules: ``definition`` (load and check a definition), ``interpreter`` (states, transitions,
-Retry/Catch), ``expressions`` (JSONata, templates, the Step Functions functions), ``scopes``
-(variables), ``errors`` (States.* errors and matching), ``limits`` (payload quotas),
-``record`` (the execution record).
+Modules: ``definition`` (load and check a definition; ``jsonpath_definition`` for JSONPath
+states), ``interpreter`` (states, transitions, Retry/Catch, Map failure tolerance),
+``jsonpath_states`` (the JSONPath data flow), ``jsonpath`` (paths), ``jsonpath_io`` (payload
+templates and path fields), ``intrinsics`` (``States.*`` functions), ``choice_rules`` (JSONPath
+Choice rules), ``expressions`` (JSONata templates, the Step Functions functions),
+``aws_jsonata`` (the JSONata engine: jsonata-python with AWS's measured behaviour), ``scopes``
+(variables), ``errors`` (States.* errors and matching), ``limits`` (payload quotas), ``record``
+(the execution record).
 
 Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
-JSONPath-mode states and fields, service integrations other than Lambda (``lambda:invoke`` and
-plain function ARNs), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
-ItemBatcher, ResultWriter, tolerated failures, ``Credentials``. Locally, nothing times out,
-Parallel branches and Map iterations run one after another in order, and a DISTRIBUTED Map runs
-like an INLINE one except that its iterations cannot read outer variables.
+service integrations other than Lambda (``lambda:invoke`` and plain function ARNs),
+``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader, ItemBatcher, ResultWriter,
+``Credentials``. Locally, nothing times out, Parallel branches and Map iterations run one after
+another in order, and a DISTRIBUTED Map's iterations are child executions (their own history,
+no outer variables, failures counted against the tolerated thresholds).
 """
 
 from __future__ import annotations
