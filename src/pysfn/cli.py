@@ -91,29 +91,68 @@ def compile_command(source, lambda_arn, entry, output, explain, strict):
     _write_text(output, json.dumps(result.definition, indent=2, ensure_ascii=False) + "\n")
 
 
+def dependency_options(fn):
+    """--requirements / --arch / --python-version / --no-dependencies: what goes into the zip."""
+    from pysfn.packaging.dependencies import ARCHITECTURES, DEFAULT_PYTHON
+    options = [
+        click.option("--requirements", "requirements_file", metavar="FILE", type=click.Path(dir_okay=False),
+                     help="Third-party dependencies to bundle (default: requirements.txt next to SOURCE, "
+                          "else [project.dependencies] of its pyproject.toml)."),
+        click.option("--arch", type=click.Choice(list(ARCHITECTURES)), default="x86_64", show_default=True,
+                     help="The Lambda architecture the dependencies are installed for."),
+        click.option("--python-version", default=DEFAULT_PYTHON, show_default=True, metavar="3.X",
+                     help="The Lambda runtime's Python the dependencies are installed for."),
+        click.option("--no-dependencies", is_flag=True, help="Bundle no third-party dependencies."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def bundled_dependencies(source_path, requirements_file, arch, python_version, no_dependencies):
+    """The dependency files for the package, installed for Lambda; one clean error line otherwise."""
+    if no_dependencies:
+        return None
+    from pysfn.packaging.dependencies import DependencyError, bundle
+    try:
+        return bundle(source_path, requirements_file, arch, python_version)
+    except DependencyError as e:
+        _fail(f"error: {e}")
+
+
 @cli.command("package")
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.argument("zip_path", metavar="ZIP", type=click.Path())
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
-def package_command(source, zip_path, entry):
+@dependency_options
+def package_command(source, zip_path, entry, requirements_file, arch, python_version, no_dependencies):
     """Build the dispatcher Lambda package ZIP for SOURCE (deterministic bytes).
 
     The zip holds handler.py (Lambda handler: handler.dispatch), SOURCE, the local modules it
-    imports and the pysfn runtime; the same SOURCE always gives the same bytes.
+    imports, the pysfn runtime and the third-party dependencies SOURCE declares (installed for
+    Lambda's platform with pip, cached); the same inputs always give the same bytes.
     """
     from pysfn.packaging import PackagingError, build_zip_bytes
+    from pysfn.packaging.zipper import DIRECT_UPLOAD_LIMIT
     result = _compile(source, None, entry)
+    dependencies = bundled_dependencies(result.source_path, requirements_file, arch, python_version,
+                                        no_dependencies)
     try:
         data = build_zip_bytes(result.source_path, result.callees, result.local_modules,
-                               result.extracted_source)
+                               result.extracted_source, dependencies)
     except PackagingError as e:
         _fail(f"error: {e}")
     try:
         Path(zip_path).write_bytes(data)
     except OSError as e:
         _fail(f"error: cannot write {zip_path}: {e.strerror or e}")
-    click.echo(f"wrote {zip_path}: handler.dispatch serving {', '.join(result.callees) or 'no callees'}",
-               err=True)
+    bundled = f", {len(dependencies)} dependency file(s) for {arch}" if dependencies else ""
+    click.echo(f"wrote {zip_path}: handler.dispatch serving {', '.join(result.callees) or 'no callees'}"
+               f"{bundled}", err=True)
+    if len(data) > DIRECT_UPLOAD_LIMIT:
+        click.echo(f"warning: the package is {len(data) / 1e6:.1f} MB; Lambda takes at most "
+                   f"{DIRECT_UPLOAD_LIMIT // 1000000} MB uploaded directly: upload it to S3 "
+                   "(pysfn deploy --bucket BUCKET does)", err=True)
 
 
 @cli.command("validate")

@@ -37,7 +37,16 @@ def _fail(message: str, code: int = EXIT_USER_ERROR):
 @click.option("--lambda-role-arn", metavar="ARN", help="The Lambda's role (default: create NAME-pysfn-lambda).")
 @click.option("--express", is_flag=True, help="An Express state machine (default: Standard).")
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
-def deploy_command(source, name, region, endpoint_url, role_arn, lambda_role_arn, express, entry):
+@click.option("--requirements", "requirements_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Third-party dependencies to bundle (default: requirements.txt next to SOURCE, "
+                   "else [project.dependencies] of its pyproject.toml).")
+@click.option("--arch", type=click.Choice(["x86_64", "arm64"]), default="x86_64", show_default=True,
+              help="The Lambda's architecture (and the dependencies' platform).")
+@click.option("--no-dependencies", is_flag=True, help="Bundle no third-party dependencies.")
+@click.option("--bucket", metavar="BUCKET", help="Stage the package through this S3 bucket "
+              "(needed over Lambda's 50 MB direct-upload limit).")
+def deploy_command(source, name, region, endpoint_url, role_arn, lambda_role_arn, express, entry,
+                   requirements_file, arch, no_dependencies, bucket):
     """Deploy SOURCE: its dispatcher Lambda, least-privilege roles and the state machine.
 
     Deploying the same NAME again updates everything in place.
@@ -45,13 +54,15 @@ def deploy_command(source, name, region, endpoint_url, role_arn, lambda_role_arn
     from pysfn.compiler import CompileError
     from pysfn.deploy.deployer import deploy
     from pysfn.packaging import PackagingError
+    from pysfn.packaging.dependencies import DependencyError
     try:
         result = deploy(source, name, region=region, endpoint_url=endpoint_url, role_arn=role_arn,
                         lambda_role_arn=lambda_role_arn, express=express, entry=entry,
-                        echo=lambda line: click.echo(line, err=True))
+                        echo=lambda line: click.echo(line, err=True), requirements_file=requirements_file,
+                        arch=arch, no_dependencies=no_dependencies, bucket=bucket)
     except CompileError as e:
         _fail(e.render())
-    except (AwsError, PackagingError) as e:
+    except (AwsError, PackagingError, DependencyError) as e:
         _fail(f"error: {e}")
     click.echo(result.state_machine_arn)
 
@@ -106,7 +117,9 @@ def history_command(name_or_arn, region, endpoint_url):
 @click.option("--express", is_flag=True, help="An Express state machine (default: Standard).")
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 @click.option("-o", "--output", metavar="FILE", help="Write the template to FILE instead of stdout.")
-def template_command(source, fmt, express, entry, output):
+@click.option("--arch", type=click.Choice(["x86_64", "arm64"]), default="x86_64", show_default=True,
+              help="The Lambda's architecture (build the zip with `pysfn package --arch` to match).")
+def template_command(source, fmt, express, entry, output, arch):
     """A CloudFormation or SAM template for SOURCE: the Lambda, the roles and the state machine.
 
     The Lambda's code is the zip of `pysfn package SOURCE dispatcher.zip` (SAM uploads it;
@@ -120,7 +133,7 @@ def template_command(source, fmt, express, entry, output):
         compiled = compile_file(source, entry=entry)
     except CompileError as e:
         _fail(e.render())
-    text = template_text(compiled, fmt, express)
+    text = template_text(compiled, fmt, express, arch)
     if output is None:
         click.echo(text, nl=False)
         return

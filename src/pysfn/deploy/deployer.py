@@ -12,6 +12,7 @@ Roles given with ``--role-arn`` / ``--lambda-role-arn`` are used as they are.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -86,7 +87,23 @@ class _Deployer:
                   PolicyName="pysfn", PolicyDocument=json.dumps(policy))
         return arn
 
-    def function(self, function: str, zip_bytes: bytes, role_arn: str) -> str:
+    def code(self, function: str, zip_bytes: bytes, bucket: str | None) -> dict:
+        """The function's code: the zip itself, or (with a bucket, required over Lambda's 50 MB
+        direct-upload limit) the zip uploaded to ``s3://BUCKET/pysfn/FUNCTION/SHA256.zip``."""
+        from pysfn.packaging.zipper import DIRECT_UPLOAD_LIMIT
+        if bucket is None:
+            if len(zip_bytes) > DIRECT_UPLOAD_LIMIT:
+                raise AwsError(f"the package is {len(zip_bytes) / 1e6:.1f} MB; Lambda takes at most "
+                               f"{DIRECT_UPLOAD_LIMIT / 1e6:g} MB uploaded directly: give --bucket BUCKET "
+                               "to stage it through S3")
+            return {"ZipFile": zip_bytes}
+        key = f"pysfn/{function}/{hashlib.sha256(zip_bytes).hexdigest()}.zip"
+        self.call(f"uploading the package to s3://{bucket}/{key}", self.aws.client("s3").put_object,
+                  Bucket=bucket, Key=key, Body=zip_bytes)
+        self.echo(f"  package uploaded to s3://{bucket}/{key}")
+        return {"S3Bucket": bucket, "S3Key": key}
+
+    def function(self, function: str, code: dict, role_arn: str, arch: str = "x86_64") -> str:
         lam = self.aws.client("lambda")
         from botocore.exceptions import ClientError
         try:
@@ -100,7 +117,7 @@ class _Deployer:
             raise explain(e, f"reading the function {function}") from None
         if exists:
             arn = self.call(f"updating the code of {function}", lam.update_function_code,
-                            FunctionName=function, ZipFile=zip_bytes)["FunctionArn"]
+                            FunctionName=function, Architectures=[arch], **code)["FunctionArn"]
             self._wait_updated(function)
             self.call(f"updating the configuration of {function}", lam.update_function_configuration,
                       FunctionName=function, Role=role_arn, Handler=HANDLER, Runtime=RUNTIME, Timeout=LAMBDA_TIMEOUT)
@@ -111,7 +128,7 @@ class _Deployer:
         for attempt in range(10):  # a new role takes a few seconds to be usable by Lambda
             try:
                 arn = lam.create_function(FunctionName=function, Runtime=RUNTIME, Handler=HANDLER, Role=role_arn,
-                                          Code={"ZipFile": zip_bytes}, Timeout=LAMBDA_TIMEOUT,
+                                          Code=code, Timeout=LAMBDA_TIMEOUT, Architectures=[arch],
                                           Description=f"pysfn dispatcher of {self.name}")["FunctionArn"]
                 break
             except ClientError as e:
@@ -123,7 +140,7 @@ class _Deployer:
             except Exception as e:  # noqa: BLE001
                 raise explain(e, f"creating the function {function}") from None
         self._wait_updated(function)
-        self.echo(f"  function {function}: created ({RUNTIME}, {HANDLER})")
+        self.echo(f"  function {function}: created ({RUNTIME}, {arch}, {HANDLER})")
         self.created.append(function)
         return arn
 
@@ -179,18 +196,26 @@ def find_state_machine(aws: Aws, name: str) -> str | None:
 
 def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | None = None,
            role_arn: str | None = None, lambda_role_arn: str | None = None, express: bool = False,
-           entry: str | None = None, echo: Callable[[str], None] = lambda line: None) -> Deployment:
-    """Compile and package ``source``, then create or update its Lambda, roles and state machine."""
+           entry: str | None = None, echo: Callable[[str], None] = lambda line: None,
+           requirements_file=None, arch: str = "x86_64", no_dependencies: bool = False,
+           bucket: str | None = None) -> Deployment:
+    """Compile and package ``source``, then create or update its Lambda, roles and state machine.
+
+    The package bundles the dependencies ``source`` declares (``packaging.dependencies``) for
+    ``arch`` and the runtime's Python; over 50 MB it must go through S3 (``bucket``)."""
     from pysfn.compiler import compile_file
     from pysfn.packaging import build_zip_bytes
+    from pysfn.packaging.dependencies import bundle
     if not name or len(name) > 64 or not all(c.isalnum() or c in "-_" for c in name):
         raise AwsError(f"--name {name!r}: use 1 to 64 letters, digits, '-' or '_'")
     aws = Aws(region, endpoint_url)
     d = _Deployer(aws, name, echo)
     function = f"{name}-dispatcher"
     compiled = compile_file(source, entry=entry)
+    dependencies = None if no_dependencies else \
+        bundle(compiled.source_path, requirements_file, arch, RUNTIME.removeprefix("python"))
     zip_bytes = build_zip_bytes(compiled.source_path, compiled.callees, compiled.local_modules,
-                                compiled.extracted_source)
+                                compiled.extracted_source, dependencies)
     echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {len(compiled.callees)} callee(s); "
          f"package {len(zip_bytes):,} bytes")
     region_name = aws.session.region_name
@@ -198,7 +223,7 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     if lambda_role_arn is None:
         lambda_role_arn = d.role(f"{name}-pysfn-lambda", "lambda.amazonaws.com",
                                  lambda_policy(region_name, account, function))
-    function_arn = d.function(function, zip_bytes, lambda_role_arn)
+    function_arn = d.function(function, d.code(function, zip_bytes, bucket), lambda_role_arn, arch)
     if role_arn is None:
         role_arn = d.role(f"{name}-pysfn-machine", "states.amazonaws.com", machine_policy(function_arn))
     definition = compile_file(source, lambda_arn=function_arn, entry=entry).definition

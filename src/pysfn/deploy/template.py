@@ -43,7 +43,7 @@ def _invoke_policy() -> dict:
          "Resource": [arn, {"Fn::Join": ["", [arn, ":*"]]}]}]}
 
 
-def template(compiled, fmt: str = "cloudformation", express: bool = False) -> dict:
+def template(compiled, fmt: str = "cloudformation", express: bool = False, arch: str = "x86_64") -> dict:
     """The template for a ``CompileResult`` compiled with the default ``${DispatcherFunctionArn}``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown template format {fmt!r}: {' or '.join(FORMATS)}")
@@ -74,6 +74,7 @@ def template(compiled, fmt: str = "cloudformation", express: bool = False) -> di
                 "DispatcherFunction": {"Type": "AWS::Lambda::Function", "Properties": {
                     "FunctionName": function_name, "Runtime": RUNTIME, "Handler": HANDLER,
                     "Timeout": LAMBDA_TIMEOUT, "Role": {"Fn::GetAtt": ["DispatcherRole", "Arn"]},
+                    "Architectures": [arch],
                     "Code": {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": "CodeKey"}}}},
                 "StateMachineRole": machine_role,
                 "StateMachine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
@@ -91,7 +92,7 @@ def template(compiled, fmt: str = "cloudformation", express: bool = False) -> di
             "DispatcherRole": lambda_role,
             "DispatcherFunction": {"Type": "AWS::Serverless::Function", "Properties": {
                 "FunctionName": function_name, "Runtime": RUNTIME, "Handler": HANDLER, "Timeout": LAMBDA_TIMEOUT,
-                "CodeUri": ZIP_NAME, "Role": {"Fn::GetAtt": ["DispatcherRole", "Arn"]}}},
+                "CodeUri": ZIP_NAME, "Architectures": [arch], "Role": {"Fn::GetAtt": ["DispatcherRole", "Arn"]}}},
             "StateMachineRole": machine_role,
             "StateMachine": {"Type": "AWS::Serverless::StateMachine", "Properties": {
                 "Type": kind, "Definition": compiled.definition, "DefinitionSubstitutions": substitutions,
@@ -101,5 +102,5 @@ def template(compiled, fmt: str = "cloudformation", express: bool = False) -> di
     }
 
 
-def template_text(compiled, fmt: str = "cloudformation", express: bool = False) -> str:
-    return json.dumps(template(compiled, fmt, express), indent=2, ensure_ascii=False) + "\n"
+def template_text(compiled, fmt: str = "cloudformation", express: bool = False, arch: str = "x86_64") -> str:
+    return json.dumps(template(compiled, fmt, express, arch), indent=2, ensure_ascii=False) + "\n"

@@ -9,6 +9,8 @@ build machine (absolute paths, mtimes, modes, ``__pycache__``) gets in. The zip 
     <local modules>              what it imports from its directory (see imports.py)
     pysfn_extracted_<module>.py  code the compiler extracted from the entry (compiler/extraction.py)
     pysfn/__init__.py, runtime.py, contract.py   the dependency-free runtime, from the installed pysfn
+    <third-party dependencies>   installed for Lambda's platform, when the workflow declares some
+                                 (requirements.txt, pyproject.toml: see dependencies.py)
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can store
 FILE_MODE = 0o100644  # a regular file, rw-r--r--
 UNIX = 3  # ZipInfo.create_system: makes unzip honour FILE_MODE
 COMPRESS_LEVEL = 9
+# Lambda's quotas for a .zip package: 50 MB for a direct upload (larger ones go through S3),
+# 250 MB unzipped in every case.
+DIRECT_UPLOAD_LIMIT = 50 * 1000 * 1000
+UNZIPPED_LIMIT = 250 * 2**20
 HANDLER = "handler.py"
 RUNTIME_FILES = ("__init__.py", "runtime.py", "contract.py")  # the dependency-free part of pysfn
 # Top-level names a local module must not take: it would shadow the handler or the runtime.
@@ -115,11 +121,29 @@ def _local_files(local_modules, root: Path) -> dict[str, Path]:
     return files
 
 
-def package_files(source_path, callees: list[str], local_modules=None, extracted: str | None = None) -> dict[str, bytes]:
+def _top_level(name: str) -> str:
+    top = name.split("/")[0]
+    return top[:-3] if top.endswith(".py") else top
+
+
+def _add_dependencies(files: dict[str, bytes], dependencies: dict[str, Path]) -> None:
+    """Add the third-party files; a dependency may not replace the workflow's own files."""
+    ours = {_top_level(name): name for name in files}
+    for name, path in dependencies.items():
+        top = _top_level(name)
+        if top in ours and not top.endswith((".dist-info", ".data")):
+            raise PackagingError(f"a dependency installs '{name}', which clashes with the package's "
+                                 f"'{ours[top]}': rename your module or drop the dependency")
+        files[name] = _read(path)
+
+
+def package_files(source_path, callees: list[str], local_modules=None, extracted: str | None = None,
+                  dependencies: dict[str, Path] | None = None) -> dict[str, bytes]:
     """Archive name -> content for the dispatcher package of ``source_path``.
 
     ``extracted`` is the source of the generated module of extracted code, if the compiler
-    extracted any (``CompileResult.extracted_source``)."""
+    extracted any (``CompileResult.extracted_source``); ``dependencies`` maps archive names to
+    the files of installed third-party packages (``dependencies.dependency_files``)."""
     source_path = Path(os.path.abspath(source_path))
     root = source_path.parent
     if local_modules is None:
@@ -132,6 +156,12 @@ def package_files(source_path, callees: list[str], local_modules=None, extracted
     runtime = resources.files(RUNTIME_PACKAGE)
     for name in RUNTIME_FILES:
         files[f"{RUNTIME_PACKAGE}/{name}"] = runtime.joinpath(name).read_bytes()
+    if dependencies:
+        _add_dependencies(files, dependencies)
+    unzipped = sum(len(data) for data in files.values())
+    if unzipped > UNZIPPED_LIMIT:
+        raise PackagingError(f"the package is {unzipped / 2**20:.1f} MiB unzipped; Lambda takes at most "
+                             f"{UNZIPPED_LIMIT // 2**20} MiB: drop dependencies or use a container image")
     return files
 
 
@@ -143,22 +173,25 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def build_zip_bytes(source_path, callees: list[str], local_modules=None, extracted: str | None = None) -> bytes:
+def build_zip_bytes(source_path, callees: list[str], local_modules=None, extracted: str | None = None,
+                    dependencies: dict[str, Path] | None = None) -> bytes:
     """The package as bytes: the same inputs always give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(package_files(source_path, callees, local_modules, extracted).items()):
+        for name, data in sorted(package_files(source_path, callees, local_modules, extracted,
+                                               dependencies).items()):
             archive.writestr(_entry(name), data, compresslevel=COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
-def build_zip(source_path, zip_path, callees: list[str], local_modules=None, extracted: str | None = None) -> Path:
+def build_zip(source_path, zip_path, callees: list[str], local_modules=None, extracted: str | None = None,
+              dependencies: dict[str, Path] | None = None) -> Path:
     """Write the package to ``zip_path`` and return that path.
 
     PackagingError for inputs that cannot make a package (nothing is written then); OSError if
     ``zip_path`` cannot be written.
     """
-    data = build_zip_bytes(source_path, callees, local_modules, extracted)
+    data = build_zip_bytes(source_path, callees, local_modules, extracted, dependencies)
     zip_path = Path(zip_path)
     zip_path.write_bytes(data)
     return zip_path
