@@ -334,6 +334,28 @@ def refused_operator(node, seen=None) -> str | None:
     return None
 
 
+class _Native(Jsonata.JNativeFunction):
+    """A replacement for a built-in: the built-in's signature (argument checks, the context
+    argument, partial application) with AWS's implementation."""
+
+    def __init__(self, name: str, method):
+        builtin = Jsonata.static_frame.lookup(name)
+        Jsonata.JFunction.__init__(self, None, None)
+        self.function_name = name
+        self.signature = builtin.signature
+        self.method = method
+        self.nargs = builtin.nargs
+
+
+_NATIVES: dict[str, _Native] = {}
+
+
+def _natives() -> dict[str, _Native]:
+    if not _NATIVES:
+        _NATIVES.update({name: _Native(name, method) for name, method in OVERRIDES.items() if name != "eval"})
+    return _NATIVES
+
+
 def parse_program(text: str) -> AwsJsonata:
     """Parse ``text`` into an expression with AWS's behaviour (raises on a syntax error, and
     ``RefusedOperator`` for ``??``/``?:``)."""
@@ -341,8 +363,9 @@ def parse_program(text: str) -> AwsJsonata:
     operator = refused_operator(program.ast)
     if operator is not None:
         raise RefusedOperator(f"the operator '{operator}' is not supported (JSONata 2.0.6 has no '{operator}')")
-    for name, function in OVERRIDES.items():
-        program.register_lambda(name, function)
+    program.register_lambda("eval", _no_eval)
+    for name, function in _natives().items():
+        program.register_function(name, function)
     return program
 
 
