@@ -236,7 +236,8 @@ def _python_engine(kind: str):
             return program
 
         def evaluate(program, case):
-            result = program.evaluate(case["data"] if case["has_data"] else jsonata.UNDEFINED, case["bindings"])
+            # no input at all cannot be given (UNDEFINED is refused as input): None, JSON null, stands in
+            result = program.evaluate(case["data"] if case["has_data"] else None, case["bindings"])
             return ("undefined", None) if result is jsonata.UNDEFINED else ("value", result)
         return parse, evaluate, lambda error: getattr(error, "code", None)
     if kind == "zopyx":
