@@ -16,7 +16,9 @@ EXECUTION_VARIABLES_LIMIT = 10 * 1024 * 1024  # all variables held by one execut
 
 def text_size(text: str) -> int:
     """Size in bytes of JSON text once encoded as UTF-8."""
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
+    # "surrogatepass": a lone surrogate (half of a character above U+FFFF, which AWS's UTF-16
+    # strings can produce: aws_jsonata) counts as the three bytes it would take
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 def check_payload(text: str, name: str) -> None:
