@@ -196,3 +196,14 @@ def test_pysfn_run_definition_runs_a_jsonpath_machine(tmp_path):
     result = CliRunner().invoke(cli, ["run", "--definition", str(path), "--input", '{"name": "Straße"}'])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"greeting": "hello Straße"}
+
+
+def test_pysfn_run_prints_half_characters_as_escapes(tmp_path):
+    """AWS's UTF-16 strings can split a character above U+FFFF ($split(s, '')): the output line
+    escapes the halves instead of failing to encode them."""
+    path = tmp_path / "machine.json"
+    path.write_text(json.dumps({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {
+        "Type": "Pass", "Output": "{% $split('a👍', '') %}", "End": True}}}))
+    result = CliRunner().invoke(cli, ["run", "--definition", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == ["a", "\ud83d", "\udc4d"]

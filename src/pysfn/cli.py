@@ -197,6 +197,17 @@ def _source_lines(definition: dict) -> dict[str, str]:
 EXIT_EXECUTION_FAILED = 3
 
 
+def _json_line(value) -> str:
+    """JSON text as it is, or with escapes (ASCII JSON) when it holds half of a character above U+FFFF
+    (AWS's UTF-16 strings can split one: ``$split(s, '')``), which no terminal encoding takes."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def _local_workflow(compiled):
     """The compiled machine with its module's handler loaded in-process, or one error line."""
     from pysfn.packaging import PackagingError
@@ -245,7 +256,7 @@ def run_command(source, input_text, entry, definition, stats, trace):
                    f"retries: {record.retries}  waits skipped: {len(record.waits)}  "
                    f"estimated cost: ${record.estimated_cost_usd():.6f} (Standard)", err=True)
     if result.status == "SUCCEEDED":
-        click.echo(json.dumps(result.output, ensure_ascii=False))
+        click.echo(_json_line(result.output))
         return
     click.echo(f"execution failed: {result.error}: {result.cause}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)
