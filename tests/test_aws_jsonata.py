@@ -440,3 +440,20 @@ def test_lambda_errors():
     result = run_definition(machine(task()), {}, flaky({"errors": ["ValueError"]}))
     assert result.error == "ValueError"
     assert result.cause == '{"errorMessage":"ValueError!","errorType":"ValueError"}'
+
+
+@pytest.mark.parametrize("fields, ok", [
+    ({"TimeoutSeconds": 1}, True), ({"TimeoutSeconds": 10, "HeartbeatSeconds": 9}, True),
+    ({"TimeoutSeconds": 0}, False), ({"TimeoutSeconds": 1.5}, False),
+    ({"TimeoutSeconds": 10, "HeartbeatSeconds": 10}, False), ({"HeartbeatSeconds": 0}, False),
+])
+def test_timeouts_are_whole_numbers_and_the_heartbeat_smaller(fields, ok):
+    """"TimeoutSeconds is a whole number >= 1, HeartbeatSeconds smaller" (both query languages)."""
+    jsonpath = {"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": True, **fields}}}
+    for definition in (machine(task(**fields)), jsonpath):
+        if ok:
+            assert run_definition(definition, {}, flaky({"errors": []})).status == "SUCCEEDED"
+        else:
+            with pytest.raises(InvalidDefinition):
+                run_definition(definition, {}, flaky({"errors": []}))

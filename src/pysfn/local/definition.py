@@ -218,6 +218,7 @@ class _Loader:
             raise InvalidDefinition(f"state '{state.name}': lambda:invoke needs Arguments with FunctionName")
         state.timeouts = [self.template(state.name, body[key], key)
                           for key in ("TimeoutSeconds", "HeartbeatSeconds") if key in body]
+        check_timeouts(state.name, body)
 
     def load_choice(self, state: State, body: dict) -> None:
         choices = body.get("Choices")
@@ -360,3 +361,17 @@ def check_lambda_arguments(state_name: str, arguments: dict) -> None:
         raise UnsupportedFeature(f"state '{state_name}': lambda:invoke InvocationType {invocation_type!r} is not "
                                  f"supported by pysfn.local (only RequestResponse)")
 
+
+def check_timeouts(state_name: str, body: dict) -> None:
+    """AWS-MEASURED: "TimeoutSeconds is a whole number >= 1, HeartbeatSeconds smaller" (checked
+    when both are written as numbers; an expression is evaluated, never enforced, locally)."""
+    numbers = {}
+    for key in ("TimeoutSeconds", "HeartbeatSeconds"):
+        value = body.get(key)
+        if value is None or (isinstance(value, str) and value.startswith("{%")):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 1:
+            raise InvalidDefinition(f"state '{state_name}': {key} must be a whole number >= 1, not {value!r}")
+        numbers[key] = value
+    if len(numbers) == 2 and numbers["HeartbeatSeconds"] >= numbers["TimeoutSeconds"]:
+        raise InvalidDefinition(f"state '{state_name}': HeartbeatSeconds must be smaller than TimeoutSeconds")

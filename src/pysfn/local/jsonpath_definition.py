@@ -85,7 +85,7 @@ def _load_succeed(loader, state, body):
 
 
 def _load_task(loader, state, body):
-    from .definition import LAMBDA_INVOKE, _LAMBDA_ARN, check_lambda_arguments
+    from .definition import LAMBDA_INVOKE, _LAMBDA_ARN, check_lambda_arguments, check_timeouts
     from .errors import UnsupportedFeature
     resource = body.get("Resource")
     if resource != LAMBDA_INVOKE and not (isinstance(resource, str) and _LAMBDA_ARN.match(resource)):
@@ -99,11 +99,8 @@ def _load_task(loader, state, body):
             raise _fail(state, "Parameters of lambda:invoke need FunctionName")
         check_lambda_arguments(state.name, {key[:-2] if key.endswith(".$") else key: value
                                             for key, value in parameters.items() if key != "InvocationType.$"})
+    check_timeouts(state.name, body)
     for key in ("TimeoutSeconds", "HeartbeatSeconds"):
-        if key in body:
-            value = body[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise _fail(state, f"{key} must be a positive integer")
         if key + "Path" in body:
             state.timeouts.append(_compiled(state, dynamic, body[key + "Path"], key + "Path"))
 
@@ -130,8 +127,8 @@ def _load_wait(loader, state, body):
     key = given[0]
     if key == "Seconds":
         seconds = body["Seconds"]
-        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
-            raise _fail(state, "Seconds must be a non-negative integer")
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= 99999999:
+            raise _fail(state, "Seconds must be a whole number from 0 to 99999999")  # AWS-MEASURED
         state.seconds = _constant(seconds)
     elif key == "Timestamp":
         if choice_rules.timestamp(body["Timestamp"]) is None:
