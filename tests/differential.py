@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pysfn as PSF
 from pysfn.compiler import compile_file
+from pysfn.compiler.numbers import output_value
 from pysfn.packaging import build_zip
 from pysfn.runner import error_message
 
@@ -88,11 +89,35 @@ def python_error_of_expression(result: dict) -> dict:
     return {**result, "error": match.group(1), "cause": match.group(2)}
 
 
+def canonical(value):
+    """A form of a JSON value whose ``==`` is type-strict for numbers: Python's ``==`` makes
+    ``2 == 2.0``, ``True == 1`` and ``0.0 == -0.0``, which would hide exactly the bugs of the
+    number model. Dicts compare without order (Step Functions orders keys its own way)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return (type(value).__name__, value)
+    if isinstance(value, int):
+        return ("int", value)
+    if isinstance(value, float):
+        return ("float", repr(value))  # repr keeps -0.0 apart from 0.0
+    if isinstance(value, list):
+        return ("list", tuple(canonical(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, canonical(v)) for k, v in value.items())))
+    return ("other", repr(value))
+
+
 def comparable(result: dict) -> dict:
-    """The parts of a result that must agree between the two modes."""
+    """The parts of a result that must agree between the two modes, type-strict (``canonical``).
+
+    The execution output is JSON, which has one number type: a whole float is the JSON number
+    ``2`` as Step Functions prints it (future-work.md), so both outputs are compared as the
+    execution output shows them (``numbers.output_value``); inside the machine ints and floats
+    stay apart, which ``str()``/f-strings/callees in the workflows make visible."""
     keep = ("status", "output", "error", "cause")
     result = python_error_of_expression(result)
     out = {k: result.get(k) for k in keep if k in result}
     if out.get("status") == "FAILED":
         out["cause"] = out.get("cause") or ""  # a Fail state without Cause reports none
+    if "output" in out:
+        out["output"] = canonical(output_value(out["output"]))
     return out

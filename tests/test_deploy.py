@@ -108,7 +108,8 @@ def test_invoke_starts_and_history_reads_the_latest_execution(aws):
     (["invoke", "nothing-here", "--input", "{}"], "error: no state machine named 'nothing-here' in eu-west-1"),
     (["history", "nothing-here"], "error: no state machine named 'nothing-here'"),
     (["invoke", "x", "--input", "{nope"], "error: --input is not JSON"),
-    (["deploy", str(SOURCE), "--name", "bad name"], "error: --name 'bad name': use 1 to 64 letters"),
+    # issue 16: AWS's naming rules, checked before any call (the old rule allowed non-ASCII and 64 characters)
+    (["deploy", str(SOURCE), "--name", "bad name"], "error: --name 'bad name': use ASCII letters, digits"),
 ])
 def test_cli_errors_are_one_line(aws, argv, first_line):
     result = CliRunner().invoke(cli, argv)

@@ -33,7 +33,6 @@ def body(code: str) -> str:
 CASES = [
     ("global G", 1, 5, "'global G': Global statements are not supported"),
     ("with open(x) as f:\n    pass", 1, 5, "'with open(x) as f:': With statements are not supported"),
-    ("y = work(work(x))", 1, 14, "a callee call must be the whole right-hand side"),
     ("y = unknown", 1, 9, "name 'unknown' is not defined in the workflow"),
     ("y = nothing(x)", 1, 9, "'nothing' is not a callee of this workflow"),
     ("y = work()", 1, 9, "work() is missing required arguments: a"),
@@ -47,13 +46,14 @@ CASES = [
     ("y = PSF.map(work, items, max_concurrency=x)", 1, 46, "max_concurrency must be a constant integer"),
     ("y = PSF.map(work, items, mode='remote')", 1, 35, "mode is 'inline' or 'distributed'"),
     ("y = PSF.map(work, items, size=2)", 1, 35, "PSF.map got an unexpected keyword argument 'size'"),
-    ("y = PSF.map(work, work(x))", 1, 23, "these items cannot feed a Map state"),
+    ("y = PSF.map(work, enumerate(items))", 1, 23, "these items cannot feed a Map state"),
     ("raise PSF.Fail(1, 'x')", 1, 20, "the error of PSF.Fail must be a string"),
     ("raise PSF.Fail('E', 2)", 1, 25, "the cause of PSF.Fail must be a string"),
     ("raise work(x)", 1, 11, "cannot raise 'work(x)': not a known exception class"),
     ("raise", 1, 5, "a bare 'raise' outside an 'except' block has no error to raise again"),
-    ("break", 1, 5, "'break' outside loop"),
-    ("if x:\n    continue", 2, 9, "'continue' not properly in loop"),
+    # refused by CPython's own compiler (issue 16, item 5: the whole module is compiled first)
+    ("break", 1, 5, "syntax error: 'break' outside loop"),
+    ("if x:\n    continue", 2, 9, "syntax error: 'continue' not properly in loop"),
     ("for a, (b, c) in items:\n    pass", 1, 9, "'for (a, (b, c)) in ...': this loop target is not supported"),
     ("for k in items.items():\n    pass", 1, 9, "'for k in ...': this loop target is not supported"),
     ("y = []\nfor v in items:\n    v.append(1)", 2, 9, "'v' is an item of what the loop iterates, and it is "
@@ -68,7 +68,7 @@ CASES = [
     ("y = PSF.promise(work, x).then(len).result()", 1, 35, "'len' is not a callee of this workflow"),
     ("y = PSF.promise(work, x).catch(Nope, other).result()", 1, 36, "'Nope' is not an exception class"),
     ("match x:\n    case [a, b]:\n        pass", 2, 14, "'case [a, b]': only literal patterns are supported"),
-    ("match x:\n    case y:\n        pass\n    case 1:\n        pass", 2, 14, "this pattern matches everything"),
+    ("match x:\n    case y:\n        pass\n    case 1:\n        pass", 2, 14, "syntax error: name capture 'y' makes remaining patterns unreachable"),
     ("items[1:2] = []", 1, 5, "assignment to a slice is not supported"),
     ("x.attr = 1", 1, 5, "only a plain name can be assigned to here"),
     ("raise Oops('a', 'b')", 1, 11, "an exception raised by the workflow takes at most one argument"),
@@ -192,7 +192,7 @@ def test_loops_without_a_visible_bound_warn_about_the_history_limit():
     ("y = [(z := 1) for _ in items]", "would assign 'z' in code that runs in the dispatcher Lambda"),
     ("y = lambda v: v", "a lambda is not a value a workflow variable can hold"),
     ("y = sorted(items, key=lambda v: flow(v))", "a workflow cannot call itself"),
-    ("nonlocal x", "'nonlocal x': Nonlocal statements are not supported"),
+    ("nonlocal x", "syntax error: name 'x' is parameter and nonlocal"),  # CPython refuses it first
 ])
 def test_what_cannot_work_even_in_lambda_is_rejected(code, message):
     with pytest.raises(CompileError) as info:

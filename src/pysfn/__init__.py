@@ -8,4 +8,6 @@ packager and the tools are subpackages that are imported on demand.
 from pysfn.runtime import *  # noqa: F401,F403 - the public runtime API
 from pysfn.runtime import __all__  # noqa: F401
 
+from pysfn import aws  # noqa: E402,F401 - aws.<service>.<method>(...): boto3 natively, a Task compiled
+
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ same commands.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -34,12 +35,47 @@ def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: boo
         _fail(f"internal error: {e}", EXIT_INTERNAL_ERROR)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
+    for item in result.left_out:  # imported but not shipped (links, FIFOs, devices): say so
+        click.echo(item.render(), err=True)
     return result
+
+
+def _stdout(data) -> None:
+    """Write ``data`` (str or bytes) to stdout and flush it now: a closed or full stdout is an
+    error (exit 1), not a silent exit 0 or a traceback at shutdown."""
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (`>&-`)
+        _fail("error: cannot write the output: standard output is closed")
+    try:
+        if isinstance(data, bytes):
+            stream.buffer.write(data)
+        else:
+            stream.write(data)
+        stream.flush()
+    except (OSError, ValueError) as e:
+        try:  # drop what is buffered, so the interpreter's last flush does not fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        _fail(f"error: cannot write the output to standard output: {getattr(e, 'strerror', None) or e}")
+
+
+def _refuse_overwrite(output: str | None, *sources) -> None:
+    """``-o`` naming the workflow module (or a module it ships) would destroy it."""
+    if output is None or output == "-":
+        return
+    for source in sources:
+        try:
+            if Path(output).exists() and Path(output).samefile(source):
+                _fail(f"error: {output} is the source {source}: writing it would destroy it; choose another file")
+        except OSError:
+            continue
 
 
 def _write_text(path: str | None, text: str) -> None:
     if path is None or path == "-":
-        click.echo(text, nl=False)
+        _stdout(text)
         return
     try:
         Path(path).write_text(text, encoding="utf-8")
@@ -82,6 +118,7 @@ def compile_command(source, lambda_arn, entry, output, explain, strict):
     str() of a float...) is extracted into the dispatcher Lambda; --explain shows where,
     --strict makes it an error.
     """
+    _refuse_overwrite(output, source)
     result = _compile(source, lambda_arn, entry, strict)
     if explain:
         from pysfn.compiler.explain import explain as explain_lines
@@ -134,7 +171,9 @@ def package_command(source, zip_path, entry, requirements_file, arch, python_ver
     """
     from pysfn.packaging import PackagingError, build_zip_bytes
     from pysfn.packaging.zipper import DIRECT_UPLOAD_LIMIT
+    _refuse_overwrite(zip_path, source)
     result = _compile(source, None, entry)
+    _refuse_overwrite(zip_path, *result.local_modules)
     dependencies = bundled_dependencies(result.source_path, requirements_file, arch, python_version,
                                         no_dependencies)
     try:
@@ -164,15 +203,17 @@ def validate_command(definition):
 
 
 def _json_option(text: str, what: str):
+    from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
     try:
-        return json.loads(text)
+        return strict_json.loads(text)
     except ValueError as e:
         _fail(f"error: {what} is not JSON: {e}")
 
 
 def _read_definition(path: str) -> dict:
+    from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = strict_json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
         _fail(f"error: cannot read {path}: {e.strerror or e}")
     except (ValueError, UnicodeDecodeError) as e:
@@ -200,11 +241,12 @@ EXIT_EXECUTION_FAILED = 3
 def _json_line(value) -> str:
     """JSON text as it is, or with escapes (ASCII JSON) when it holds half of a character above U+FFFF
     (AWS's UTF-16 strings can split one: ``$split(s, '')``), which no terminal encoding takes."""
-    text = json.dumps(value, ensure_ascii=False)
+    from pysfn import strict_json
+    text = strict_json.dumps(value, ensure_ascii=False)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value)
+        return strict_json.dumps(value)
     return text
 
 
@@ -228,7 +270,18 @@ def _local_workflow(compiled):
 @click.option("--definition", metavar="FILE", help="Run an ASL JSON file instead of compiling SOURCE.")
 @click.option("--stats", is_flag=True, help="Print the execution record (transitions, Lambda calls, cost).")
 @click.option("--trace", is_flag=True, help="Print the path the execution took, with source lines.")
-def run_command(source, input_text, entry, definition, stats, trace):
+@click.option("--express", is_flag=True, help="Bound the run as an Express workflow (5 minutes) instead of a "
+              "Standard one (25,000 history events).")
+@click.option("--max-events", type=click.IntRange(min=1), metavar="N",
+              help="Fail the execution at N history events (default: 25,000 for Standard, none for --express).")
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="Time the execution out after S seconds (default: none for Standard, 300 for --express).")
+@click.option("--expression-seconds", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="The CPU time one JSONata evaluation may take (default: 1, as on AWS).")
+@click.option("--aws-endpoint-url", metavar="URL",
+              help="Where AWS service calls go (aws.* Tasks and callees' boto3): moto_server, LocalStack.")
+def run_command(source, input_text, entry, definition, stats, trace, express, max_events, max_seconds,
+                expression_seconds, aws_endpoint_url):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
@@ -238,12 +291,18 @@ def run_command(source, input_text, entry, definition, stats, trace):
     """
     from pysfn.local import UnsupportedFeature, run_definition
     inp = _json_option(input_text, "--input")
+    if aws_endpoint_url:  # one endpoint for the machine's service Tasks and the callees' own boto3 calls
+        os.environ["AWS_ENDPOINT_URL"] = aws_endpoint_url
     if not (source or definition):
         _fail("error: give a SOURCE to compile, or --definition FILE")
     workflow = _local_workflow(_compile(source, None, entry)) if source else None
     machine = _read_definition(definition) if definition else workflow.definition
+    from pysfn.local import RunLimits
+    changes = {key: value for key, value in (("max_events", max_events), ("max_seconds", max_seconds),
+                                             ("expression_seconds", expression_seconds)) if value is not None}
+    limits = RunLimits.express(**changes) if express else RunLimits.standard(**changes)
     try:
-        result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else None)
+        result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else None, limits=limits)
     except (UnsupportedFeature, ValueError) as e:  # ValueError: an input too large, a bad definition
         _fail(f"error: {e}")
     record = result.record
@@ -256,9 +315,14 @@ def run_command(source, input_text, entry, definition, stats, trace):
                    f"retries: {record.retries}  waits skipped: {len(record.waits)}  "
                    f"estimated cost: ${record.estimated_cost_usd():.6f} (Standard)", err=True)
     if result.status == "SUCCEEDED":
-        click.echo(_json_line(result.output))
+        try:
+            text = _json_line(result.output)
+        except ValueError as e:  # never print NaN/Infinity: no JSON reader would take it back
+            _fail(f"execution failed: pysfn.OutputNotJSON: the output is not JSON: {e}", EXIT_EXECUTION_FAILED)
+        _stdout(text + "\n")
         return
-    click.echo(f"execution failed: {result.error}: {result.cause}", err=True)
+    verb = "timed out" if result.status == "TIMED_OUT" else "failed"
+    click.echo(f"execution {verb}: {result.error}: {result.cause}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)
 
 
@@ -272,6 +336,7 @@ def run_command(source, input_text, entry, definition, stats, trace):
 def graph_command(source, entry, fmt, input_text, output):
     """Draw the state machine of SOURCE, states labelled with their source lines."""
     from pysfn import graph
+    _refuse_overwrite(output, source)
     compiled = _compile(source, None, entry)
     path = None
     if input_text is not None:
@@ -293,7 +358,7 @@ def graph_command(source, entry, fmt, input_text, output):
     if svg is None:
         _fail("error: SVG needs Graphviz's 'dot' command (apt-get install graphviz); use --format dot or mermaid")
     if output is None:
-        sys.stdout.buffer.write(svg)
+        _stdout(svg)
         return
     try:
         Path(output).write_bytes(svg)

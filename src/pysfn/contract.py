@@ -23,8 +23,11 @@ import typing
 _SCALARS = {int: "int", float: "float", str: "str", bool: "bool", type(None): "None"}
 
 
-def spec_of(annotation):
-    """A plain description of a checkable annotation, or None if it is not checked."""
+def spec_of(annotation, _within: tuple = ()):
+    """A plain description of a checkable annotation, or None if it is not checked.
+
+    A TypedDict field typed with another TypedDict nests; one that contains itself (through
+    ``_within``, the chain being described) is a TypeError, as the compiler refuses it."""
     if annotation in _SCALARS:
         return (_SCALARS[annotation],)
     if annotation is None:
@@ -35,19 +38,24 @@ def spec_of(annotation):
         return ("dict", None)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is list and len(args) == 1:
-        inner = spec_of(args[0])
+        inner = spec_of(args[0], _within)
         return ("list", inner) if inner else None
     if origin is dict and len(args) == 2 and args[0] is str:
-        inner = spec_of(args[1])
+        inner = spec_of(args[1], _within)
         return ("dict", inner) if inner else None
     if origin in (typing.Union, getattr(types, "UnionType", None)) and len(args) == 2 and type(None) in args:
-        other = spec_of(args[0] if args[1] is type(None) else args[1])
+        other = spec_of(args[0] if args[1] is type(None) else args[1], _within)
         return ("optional", other) if other else None
     if isinstance(annotation, type) and typing.is_typeddict(annotation):
+        name = annotation.__name__
+        if annotation in _within:
+            chain = " -> ".join([t.__name__ for t in _within[_within.index(annotation):]] + [name])
+            raise TypeError(f"the TypedDict '{name}' contains itself ({chain}): a recursive input type "
+                            "has no finite check")
         hints = typing.get_type_hints(annotation)
         fields = []
         for key, hint in hints.items():
-            field = spec_of(hint)
+            field = spec_of(hint, _within + (annotation,))
             if field is None:
                 return None
             fields.append((key, field, key in annotation.__required_keys__))
@@ -95,6 +103,51 @@ def matches(spec, value) -> bool:
     return True
 
 
+MAX_EXACT = 2 ** 53 - 1
+FLOAT_KEY = "$float"  # reserved by the machine's representation of whole floats (compiler/numbers.py)
+
+
+def mentions_float(spec) -> bool:
+    return spec is not None and "'float'" in repr(spec)
+
+
+def number_problem(value, floats_allowed: bool) -> bool:
+    """Would the state machine read ``value`` differently? An int beyond 2**53 (a double rounds it),
+    a whole float beyond it where no float is declared (the machine would take it for an int), or a
+    dict holding the reserved key ``"$float"``."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > MAX_EXACT
+    if isinstance(value, float):
+        return not floats_allowed and value.is_integer() and abs(value) > MAX_EXACT
+    if isinstance(value, list):
+        return any(number_problem(v, floats_allowed) for v in value)
+    if isinstance(value, dict):
+        return FLOAT_KEY in value or any(number_problem(v, floats_allowed) for v in value.values())
+    return False
+
+
+def as_declared(spec, value):
+    """``value`` with the ints at positions declared ``float`` made floats, as the machine reads a
+    JSON number given for a float (JSON has one number type: ``2`` and ``2.0`` are the same text)."""
+    if spec is None or value is None:
+        return value
+    kind = spec[0]
+    if kind == "float" and type(value) is int:
+        return float(value)
+    if kind == "optional":
+        return as_declared(spec[1], value)
+    if kind == "list" and type(value) is list:
+        return [as_declared(spec[1], v) for v in value]
+    if kind == "dict" and type(value) is dict:
+        return {k: as_declared(spec[1], v) for k, v in value.items()}
+    if kind == "typeddict" and type(value) is dict:
+        fields = {key: field for key, field, _ in spec[2]}
+        return {k: as_declared(fields.get(k), v) for k, v in value.items()}
+    return value
+
+
 def python_type(value) -> str:
     return "NoneType" if value is None else type(value).__name__
 
@@ -111,7 +164,16 @@ def problem(name: str, params, given: dict) -> str | None:
     for p, _, spec in params:
         if spec is not None and p in given and not matches(spec, given[p]):
             return f"{name}() input '{p}' must be {describe(spec)}, not {python_type(given[p])}"
+    for p, _, spec in params:
+        if p in given and number_problem(as_declared(spec, given[p]), mentions_float(spec)):
+            return number_message(name, p)
     return None
+
+
+def number_message(name: str, param: str) -> str:
+    return (f"{name}() input '{param}' holds a number the state machine cannot hold exactly (an int beyond "
+            f"2**53: pass it as a string, or declare the parameter float) or a dict with the reserved key "
+            f"'{FLOAT_KEY}'")
 
 
 def checked(fn):
@@ -138,5 +200,9 @@ def checked(fn):
         message = problem(fn.__name__, params, given)
         if message is not None:
             raise TypeError(message)
+        # A JSON number given for a parameter declared float is a float, in both modes.
+        specs = {p: spec for p, _, spec in params}
+        args = tuple(as_declared(specs.get(p), v) for p, v in zip(positional, args))
+        kwargs = {k: as_declared(specs.get(k), v) for k, v in kwargs.items()}
         return fn(*args, **kwargs)
     return entry

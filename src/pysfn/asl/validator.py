@@ -99,6 +99,9 @@ def validate(definition: dict) -> list[str]:
     """Every problem of ``definition``, each prefixed with where it is; empty when valid."""
     if not isinstance(definition, dict):
         return ["(top): the definition must be a JSON object"]
+    from pysfn.strict_json import MAX_DEPTH, value_depth  # the checks below recurse: bound the depth first
+    if value_depth(definition) > MAX_DEPTH:
+        return [f"(top): the definition is nested more than {MAX_DEPTH} levels deep"]
     problems = _schema_problems(definition, "", "machine")
     if problems:
         return problems  # the rules below assume the shape is right

@@ -37,6 +37,7 @@ class CompileResult:
     source_path: Path
     entry: str
     local_modules: list[Path] = field(default_factory=list)
+    left_out: list = field(default_factory=list)     # packaging.safe_files.LeftOut: imported, not shipped
     warnings: list[Diagnostic] = field(default_factory=list)
     extractions: list = field(default_factory=list)  # compiler.extraction.Extraction, in source order
     extracted_source: str | None = None              # the generated module they live in, if any
@@ -54,10 +55,11 @@ def read_source(path: Path) -> str:
         raise _file_error(name, "no such file", "check the path of the workflow module")
     if path.is_dir():
         raise _file_error(name, "is a directory, not a Python file", "pass the workflow's .py file")
-    try:
-        data = path.read_bytes()
+    from pysfn.packaging.safe_files import read_regular
+    try:  # never blocks (a FIFO) nor reads without end (/dev/zero): regular files only
+        data = read_regular(path, follow=True)
     except OSError as e:
-        raise _file_error(name, f"cannot read the file: {e.strerror}")
+        raise _file_error(name, f"cannot read the file: {e.strerror or e}")
     if b"\x00" in data:
         raise _file_error(name, "is a binary file, not Python source", "pass the workflow's .py file")
     try:
@@ -67,13 +69,9 @@ def read_source(path: Path) -> str:
 
 
 def parse(source: str, filename: str) -> ast.Module:
-    try:
-        return ast.parse(source, filename=filename)
-    except SyntaxError as e:
-        rep = Reporter(filename, source)
-        line, col = e.lineno or 1, e.offset or 1
-        raise CompileError([rep.diagnostic("error", Loc(filename, line, col),
-                                           f"syntax error: {e.msg}", "fix the Python syntax first")])
+    """The module's AST, after CPython itself compiled it (compiler/source_check.py)."""
+    from pysfn.compiler.source_check import parse_checked
+    return parse_checked(source, filename)
 
 
 def compile_source(source: str, filename: str, lambda_arn: str | None = None,
@@ -84,6 +82,7 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     from pysfn.compiler.lower import Lowerer
     from pysfn.compiler.module import analyse_module, find_entry
     from pysfn.compiler.passes import optimise
+    from pysfn.compiler.source_check import source_lines
 
     tree = parse(source, filename)
     if not tree.body:
@@ -94,9 +93,14 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     info.strict = strict
     entry_fn = find_entry(info, entry)
     check_source(entry_fn, reporter)
-    workflow = compile_entry(info, entry_fn)
-    definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source.splitlines(), filename).workflow(workflow)
-    definition = optimise(definition)
+    try:
+        workflow = compile_entry(info, entry_fn)
+        definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source_lines(source), filename).workflow(workflow)
+        definition = optimise(definition)
+    except RecursionError:  # a safety net under the limits of compiler/limits.py: never a traceback
+        raise reporter.error(entry_fn, f"pysfn's compiler ran out of recursion depth on '{entry_fn.name}': its "
+                             "code is nested or chained too deeply",
+                             "split the function into smaller steps (or move part of it into a callee)") from None
     check_definition(definition, entry_fn, reporter)
     _check(definition)
     extracted = generated_module(info.name, Path(filename).name, info.extracted) if info.extracted else None
@@ -110,7 +114,7 @@ def compile_file(path, lambda_arn: str | None = None, entry: str | None = None,
     path = Path(path)
     result = compile_source(read_source(path), str(path), lambda_arn, entry, strict)
     from pysfn.packaging import find_local_modules
-    result.local_modules = find_local_modules(path)
+    result.local_modules = find_local_modules(path, result.left_out)
     return result
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pysfn.compiler import ir
 from pysfn.compiler.errors import CATCH_ALL
+from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_range
 
 RETRY_ARGS = ("on", "interval", "max_attempts", "backoff_rate", "max_delay", "jitter")
 
@@ -37,6 +38,7 @@ def error_names(info, node: ast.expr) -> tuple[str, ...]:
     names: set[str] = set()
     for e in elts:
         if isinstance(e, ast.Constant) and isinstance(e.value, str):
+            check_error_name(rep, e, e.value)
             names.add(e.value)
         elif isinstance(e, ast.Name) and info.exceptions.is_exception(e.id):
             names.update({"States.ALL"} if e.id in CATCH_ALL else info.exceptions.subclass_closure(e.id))
@@ -54,6 +56,10 @@ def _number(info, node: ast.expr, label: str, kind, low):
             or value < low:
         raise info.reporter.error(node, f"{label} must be {'an integer' if kind is int else 'a number'} >= {low}",
                                   "decorator arguments are constants")
+    if label in RANGES:
+        check_range(info.reporter, node, label, value)
+    elif label == "backoff_rate":
+        check_backoff(info.reporter, node, value)
     return value
 
 

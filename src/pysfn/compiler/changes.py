@@ -17,11 +17,15 @@ from __future__ import annotations
 import ast
 
 from pysfn.compiler import ir
+from pysfn.compiler.dicts import dict_change
+from pysfn.compiler import numbers
+from pysfn.compiler.numbers import tag
 from pysfn.compiler.jsonata import T, expression
 from pysfn.compiler.loops import integer, iterated, py_type, typed_error, unpack_check
 
 # list/dict methods that change the object they are called on, and how many arguments they take
-LIST_METHODS = {"append": (1, 1), "extend": (1, 1), "insert": (2, 2), "pop": (0, 1), "clear": (0, 0)}
+LIST_METHODS = {"append": (1, 1), "extend": (1, 1), "insert": (2, 2), "pop": (0, 1), "clear": (0, 0),
+                "remove": (1, 1)}
 DICT_METHODS = {"update": (1, 1), "pop": (1, 2), "clear": (0, 0), "setdefault": (1, 2)}
 CHANGING_METHODS = set(LIST_METHODS) | set(DICT_METHODS)
 AUG_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
@@ -201,7 +205,7 @@ def _setitem(c: str, k: str, v: str) -> str:
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = (f"($type({k}) = 'string' ? $merge([{c}, {{{k}: {v}}}]) : $error('TypeError: pysfn: the keys "
                f"of a dict in a workflow are str (JSON), not ' & {py_type(k)}))")
-    return (f"$type({c}) = 'object' ? {on_dict} : $type({c}) = 'array' ? {on_list} "
+    return (f"$type({c}) = 'object' and $not({tag(c)}) ? {on_dict} : $type({c}) = 'array' ? {on_list} "
             f": {typed_error('TypeError', c, 'object does not support item assignment')}")
 
 
@@ -216,7 +220,7 @@ def _delitem(c: str, k: str) -> str:
                + _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {box(T + 'x')})")
                + " : $error('IndexError: list assignment index out of range'))")
     on_dict = f"($exists($lookup({c}, {k})) and $type({k}) = 'string' ? {_without_key(c, k)} : {_key_error(k)})"
-    return (f"$type({c}) = 'object' ? {on_dict} : $type({c}) = 'array' ? {on_list} "
+    return (f"$type({c}) = 'object' and $not({tag(c)}) ? {on_dict} : $type({c}) = 'array' ? {on_list} "
             f": {typed_error('TypeError', c, 'object does not support item deletion')}")
 
 
@@ -228,15 +232,30 @@ def _pop_index(c: str, args: list[str]) -> str:
             f": {j} >= 0 and {j} < $count({c}) ? {j} : $error('IndexError: pop index out of range'))")
 
 
+def _remove(c: str, x: str) -> str:
+    """``xs.remove(x)``: without the first item equal to ``x`` (as ``==``/``in`` compare: bools as
+    0/1), or CPython's ValueError when there is none."""
+    v, j = f"{T}v", f"{T}jr"
+    same = f"({numbers.is_number(v)} and {numbers.is_number(x)} ? {numbers.num(v)} = {numbers.num(x)} : {v} = {x})"
+    find = f"$reduce({c}, function({T}fa, {v}, {T}fn) {{ {T}fa >= 0 ? {T}fa : {same} ? {T}fn : -1 }}, -1)"
+    rebuilt = _rebuild(c, f"{T}n = {j} ? {T}a : $append({T}a, {box(T + 'x')})")
+    return f"({j} := {find}; {j} < 0 ? $error('ValueError: list.remove(x): x not in list') : {rebuilt})"
+
+
 def change(e: ir.Change) -> str:
     """JSONata for the changed container (or, for ``popped*``/``unpack``, the value given back)."""
     c = f"{T}c"
     args = [f"{T}p{k}" for k in range(len(e.args))]
     binds = f"{c} := {expression(e.target)}; " + "".join(
         f"{a} := {expression(x)}; " for a, x in zip(args, e.args))
-    is_list, is_dict = f"$type({c}) = 'array'", f"$type({c}) = 'object'"
+    is_list, is_dict = f"$type({c}) = 'array'", f"$type({c}) = 'object' and $not({tag(c)})"
     op = e.op
-    if op == "setitem":
+    dict_body = dict_change(op, c, args)  # {**a, **b}, dict(a, **b) (compiler/dicts.py)
+    if dict_body is not None:
+        body = dict_body
+    elif op == "remove":
+        body = f"{is_list} ? {_remove(c, args[0])} : {_no_attribute(c, 'remove')}"
+    elif op == "setitem":
         body = _setitem(c, *args)
     elif op == "delitem":
         body = _delitem(c, *args)

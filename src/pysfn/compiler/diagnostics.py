@@ -54,6 +54,10 @@ class Diagnostic:
         return "\n".join(lines)
 
 
+# At most this many errors are shown of one file (then "... and N more errors"), like mypy.
+MAX_REPORTED = 20
+
+
 class CompileError(Exception):
     """Raised with one or more error diagnostics; ``str()`` is the rendered report."""
 
@@ -62,7 +66,11 @@ class CompileError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        return "\n".join(d.render() for d in self.diagnostics)
+        shown = [d.render() for d in self.diagnostics[:MAX_REPORTED]]
+        rest = len(self.diagnostics) - MAX_REPORTED
+        if rest > 0:
+            shown.append(f"... and {rest} more error{'s' if rest > 1 else ''}")
+        return "\n".join(shown)
 
 
 @dataclass
@@ -72,9 +80,22 @@ class Reporter:
     file: str
     source: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)  # reported, and the compiler went on
+
+    def record(self, error: CompileError) -> None:
+        """Keep the errors of a statement and go on with the next one (every error of a file in
+        one run); ``raise_errors`` reports them all at the end."""
+        for d in error.diagnostics:
+            if d not in self.errors:
+                self.errors.append(d)
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise CompileError(sorted(self.errors, key=lambda d: (d.loc.line, d.loc.col)))
 
     def _line(self, line: int) -> str | None:
-        lines = self.source.splitlines()
+        from pysfn.compiler.source_check import source_lines  # split where the tokenizer does
+        lines = source_lines(self.source)
         return lines[line - 1] if 1 <= line <= len(lines) else None
 
     def diagnostic(self, severity: str, node_or_loc, message: str, hint: str | None = None) -> Diagnostic:

@@ -39,20 +39,27 @@ def explain(result) -> str:
     reasons = {e.key(result.module_name): e.reason for e in result.extractions}
     lambda_lines: dict[int, list[str]] = defaultdict(list)
     asl_lines: set[int] = set()
+    service_lines: dict[int, list[str]] = defaultdict(list)  # aws.* calls: Tasks without Lambda
     for stmt in workflow.body:
         for node in _walk(stmt):
             loc = getattr(node, "loc", None)
             if loc is None or not hasattr(loc, "line"):
                 continue
-            if isinstance(node, ir.CalleeCall):
+            if isinstance(node, ir.CalleeCall) and node.service is not None:
+                note = "calls " + node.service.resource.removeprefix("arn:aws:states:::")
+                if note not in service_lines[loc.line]:
+                    service_lines[loc.line].append(note)  # a service integration: a Task, no Lambda
+            elif isinstance(node, ir.CalleeCall):
                 note = f"extracted: {reasons.get(node.callee, '')}" if node.extracted else f"calls {node.callee}"
                 if note not in lambda_lines[loc.line]:
                     lambda_lines[loc.line].append(note)
             else:
                 asl_lines.add(loc.line)
-    source = result.source_path.read_text(encoding="utf-8").splitlines() \
+    from pysfn.compiler.source_check import source_lines  # numbered as the tokenizer numbers them
+    source = source_lines(result.source_path.read_text(encoding="utf-8")) \
         if result.source_path.exists() else []
-    first, last = workflow.loc.line, max([workflow.loc.line] + list(asl_lines) + list(lambda_lines))
+    first, last = workflow.loc.line, max([workflow.loc.line] + list(asl_lines) + list(lambda_lines)
+                                         + list(service_lines))
     width = max((len(source[n - 1].rstrip()) for n in range(first, last + 1) if n <= len(source)), default=0)
     width = min(width, 60)
     n_lambda = sum(1 for n in lambda_lines)
@@ -63,6 +70,8 @@ def explain(result) -> str:
         text = source[n - 1].rstrip() if n <= len(source) else ""
         if n in lambda_lines:
             where = "Lambda  " + "; ".join(lambda_lines[n])
+        elif n in service_lines:
+            where = "ASL     " + "; ".join(service_lines[n])
         elif n in asl_lines:
             where = "ASL"
         else:

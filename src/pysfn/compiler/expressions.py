@@ -14,7 +14,9 @@ import math
 
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata_ops import METHOD_ARITY
-from pysfn.compiler.types import ast_types
+from pysfn.compiler.numbers import FLOAT_KEY, MAX_EXACT
+from pysfn.contract import number_problem
+from pysfn.compiler.types import INTS, ast_types
 
 ASL_TESTS = {
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
@@ -55,6 +57,9 @@ class ExpressionCompiler:
             if isinstance(node.value, float) and not math.isfinite(node.value):
                 raise self.rep.error(node, f"{node.value!r} is not a JSON number",
                                      "JSON numbers are finite: use a string or None instead")
+            if type(node.value) is int and abs(node.value) > MAX_EXACT:
+                raise NotLowerable(node, f"the int {node.value} is beyond 2**53: the state machine's numbers "
+                                   "are doubles and would round it")
             if isinstance(node.value, (str, int, float, bool)) or node.value is None:
                 return ir.Const(node.value, loc)
             raise self.rep.error(node, f"a {type(node.value).__name__} literal is not a JSON value",
@@ -70,12 +75,19 @@ class ExpressionCompiler:
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 raise self.rep.error(node, "starred items are not supported", "list the items one by one")
             return ir.ListOf(tuple(self.expr(e) for e in node.elts), loc)
+        if isinstance(node, ast.Dict) and None in node.keys:  # {**a, "k": v}
+            from pysfn.compiler.dicts import dict_display
+            return dict_display(self, node)
         if isinstance(node, ast.Dict):
             keys = []
             for k in node.keys:
                 if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
                     raise self.rep.error(k or node, "dict keys must be string literals (JSON objects have "
                                          "string keys)", "write {\"key\": value}")
+                if k.value == FLOAT_KEY:
+                    raise self.rep.error(k, f"the key {FLOAT_KEY!r} is reserved: the state machine writes whole "
+                                         "floats as {\"$float\": 2.0} (JSON has one number type)",
+                                         "use another key")
                 keys.append(k.value)
             return ir.DictOf(tuple(keys), tuple(self.expr(v) for v in node.values), loc)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
@@ -123,12 +135,18 @@ class ExpressionCompiler:
                                      f"pass str({node.id}) for its message")
             return ir.Var(var, self.loc(node))
         if node.id in self.info.constants:
-            return ir.Const(self.info.constants[node.id], self.loc(node))
+            value = self.info.constants[node.id]
+            if number_problem(value, True):
+                raise NotLowerable(node, f"the constant {node.id} holds an int beyond 2**53 (or the reserved key "
+                                   f"{FLOAT_KEY!r}): the state machine's numbers are doubles and would round it")
+            return ir.Const(value, self.loc(node))
         if node.id in self.info.callees or node.id in self.nested:
             raise self.rep.error(node, f"'{node.id}' is a function; functions are not values in a workflow",
                                  f"call it: {node.id}(...)")
+        from pysfn.compiler.suggest import did_you_mean
+        hint = did_you_mean(node.id, list(self.scope.vars) + list(self.info.constants))
         raise self.rep.error(node, f"name '{node.id}' is not defined in the workflow",
-                             "use a parameter, a variable assigned in the function, or a module-level "
+                             hint or "use a parameter, a variable assigned in the function, or a module-level "
                              "constant (NAME = literal)")
 
     def compare(self, node: ast.Compare) -> ir.Expr:
@@ -162,10 +180,12 @@ class ExpressionCompiler:
                 and isinstance(node.args[0], ast.Name) and node.args[0].id in self.exception_vars:
             return ir.ErrorMessage(self.scope.lookup(node.args[0].id), self.loc(node))
         if self.is_call_of_callee_or_api(node):
-            raise self.rep.error(node, "a callee call must be the whole right-hand side of an assignment "
-                                 "or a statement of its own", "assign it first: value = "
-                                 + ast.unparse(node))
+            raise self.rep.error(node, "a callee call cannot run here (a 'case' guard, a 'del' target)",
+                                 "assign it first: value = " + ast.unparse(node))
         builtin = self.builtin_name(node.func)
+        if builtin == "dict":  # dict(a, **b, k=v) (compiler/dicts.py)
+            from pysfn.compiler.dicts import dict_call
+            return dict_call(self, node)
         if builtin is not None and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
             lowered = self.builtin_call(builtin, node)
             if lowered is not None:
@@ -193,9 +213,12 @@ class ExpressionCompiler:
                                "machine (JavaScript's pow and bit operations on doubles differ from Python's)")
         if symbol == "%" and ast_types(node.left, self.var_types) == frozenset({"str"}):
             raise NotLowerable(node, "printf-style formatting ('...' % args) runs in Python")
-        if symbol in ("//", "%") and any("float" in (ast_types(side, self.var_types) or ())
-                                         for side in (node.left, node.right)):
-            raise NotLowerable(node, f"'{symbol}' of floats has no exact form in the state machine")
+        if symbol in ("//", "%") and not all((ast_types(side, self.var_types) or {"?"}) <= INTS
+                                             for side in (node.left, node.right)):
+            # exact in JSONata for ints only: a float operand (or one whose type is known only at
+            # run time) is computed in Python, so no value ever fails or rounds (numbers.py)
+            raise NotLowerable(node, f"'{symbol}' of values not known to be ints runs in Python (JSONata has no "
+                               "exact form for floats)", "annotate the parameter int, or convert with int()")
         if getattr(node, "pysfn_augmented", False):  # built for `x op= y` (changes.py)
             symbol += "="
         return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)

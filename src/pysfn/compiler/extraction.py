@@ -50,7 +50,6 @@ class Extraction:
     module_names: tuple[str, ...]  # names it reads from the workflow module
     reason: str
     loc: Loc
-    floats: tuple[str, ...] = ()  # parameters known to hold floats: JSON may have turned 2.0 into 2
 
     def key(self, module: str) -> str:
         return f"{extracted_module_name(module)}.{self.function}"
@@ -111,7 +110,7 @@ class ExtractionCompiler:
         if slot is None:
             raise self.rep.error(error.node, error.reason, error.hint or "compute it inside a callee and "
                                  "assign the callee's result")
-        if isinstance(node, ast.If) and slot is not node.test:
+        if isinstance(node, ast.If) and not _contains(node.test, slot):  # in an elif's test
             return self.stmt(self.split_elif(node, slot))
         if isinstance(node, ast.While) and slot is node.test:
             return self.extracted_while(node, error)
@@ -155,12 +154,13 @@ class ExtractionCompiler:
             slot = next((a for a in args if _contains(a, inner)), None)
         return slot
 
-    def split_elif(self, node: ast.If, test: ast.expr) -> ast.If:
+    def split_elif(self, node: ast.If, slot: ast.expr) -> ast.If:
         """``if a: ... elif b: ...`` -> ``if a: ... else: (if b: ...)``, so ``b`` is computed only
-        when it is reached."""
+        when it is reached. ``slot`` is in ``b`` (``b`` itself, or an argument of a PSF helper
+        in ``b``: the nested ``if`` then extracts it as a first test)."""
         top = _copy_if(node)
         current = top
-        while current.orelse[0].test is not test:
+        while not _contains(current.orelse[0].test, slot):
             current.orelse = [_copy_if(current.orelse[0])]
             current = current.orelse[0]
         nested = current.orelse[0]
@@ -238,8 +238,8 @@ class ExtractionCompiler:
         loc = self.loc(expr)
         function = f"L{loc.line}_{len(self.info.extracted) + 1}"
         source = f"bool({ast.unparse(expr)})" if truth else ast.unparse(expr)
-        floats = tuple(p for p in params if self.var_types.get(p) == frozenset({"float"}))
-        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc, floats)
+        # Floats arrive as floats: the dispatcher decodes the machine's tagged floats (numbers.py).
+        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc)
         self.info.extracted.append(extraction)
         key = extraction.key(self.info.name)
         self.callees.add(key)
@@ -281,6 +281,5 @@ def generated_module(module: str, file: str, extractions: list[Extraction]) -> s
     for e in extractions:
         lines += ["", "", f"def {e.function}({', '.join(e.params)}):",
                   f"    {repr(f'{file}:{e.loc.line}: {e.reason}')}"]
-        lines += [f"    {p} = float({p})" for p in e.floats]
         lines += [f"    return {e.expression}"]
     return "\n".join(lines) + "\n"

@@ -35,11 +35,14 @@ def items_expression(call: ir.MapCall) -> str:
 def map_state(lowerer, m, call: ir.MapCall, assign: dict, cont, catchers, machine_class, continue_to) -> str:
     """Build the Map state (called from Lowerer.map's thunk); returns the state dict."""
     sub = machine_class()
-    task = lowerer.task(sub, call.call, {}, None, ())
-    bind = lowerer.state(sub, f"Item_L{call.loc.line}", lambda name: {
-        "Type": "Pass", "Comment": lowerer.comment(call.loc), "Assign": {call.item: wrap("$states.input")},
-        "Next": task()})
     with lowerer.frames_set(()):  # an iteration is a function of its own: no loop exits cross it
+        if call.body:  # statements ending in a Return (compiler/hoisting.py): no enclosing Catch inside
+            first = lowerer.block(sub, call.body, lowerer.return_none(sub), ())
+        else:
+            first = lowerer.task(sub, call.call, {}, None, ())
+        bind = lowerer.state(sub, f"Item_L{call.loc.line}", lambda name: {
+            "Type": "Pass", "Comment": lowerer.comment(call.loc), "Assign": {call.item: wrap("$states.input")},
+            "Next": first()})
         start = bind()
     config = {"Mode": call.mode}
     if call.mode == "DISTRIBUTED":  # each item a child execution (Standard: the same semantics)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 
 from pysfn.compiler import ir
 from pysfn.compiler.aliasing import check_aliasing
@@ -17,13 +18,19 @@ from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
+from pysfn.compiler.hoisting import hoist_statement
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.integrations import aws_attribute, service_call, service_error_names
 from pysfn.compiler.promises import USAGE, PromiseCompiler
+from pysfn.compiler.suggest import callee_names, did_you_mean
+from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_fail, check_range
 from pysfn.compiler.signature import spec_of as signature_spec
+from pysfn.compiler.flow_types import flow_types
 from pysfn.compiler.types import annotation_types, local_types
-from pysfn.compiler.diagnostics import Loc
+from pysfn.compiler.diagnostics import CompileError, Loc
 from pysfn.compiler.errors import CATCH_ALL
-from pysfn.compiler.module import ModuleInfo, is_json_value
+from pysfn.compiler.constants import constant_value
+from pysfn.compiler.module import ModuleInfo, is_json_value, top_level_names
 from pysfn.compiler.scope import Scope
 
 NOT_YET = "this construct is not supported by pysfn yet"
@@ -84,8 +91,13 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         a = fn.args
         params = a.posonlyargs + a.args + a.kwonlyargs
         checked = {p.arg: annotation_types(p.annotation) for p in params} if fn is info.entry else {}
-        self.var_types = local_types(fn, {p.arg for p in params}, checked)
-        check_aliasing(fn, self.rep)
+        insensitive = local_types(fn, {p.arg for p in params}, checked)
+        # the types at each read (flow_types.py); the union above where the walk does not reach
+        self.var_types = flow_types(fn, insensitive, {p.arg: checked.get(p.arg) for p in params})
+        try:
+            check_aliasing(fn, self.rep)
+        except CompileError as e:
+            self.rep.record(e)
 
     def loc(self, node: ast.AST) -> Loc:
         return Loc.of(self.rep.file, node)
@@ -95,7 +107,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
     def block(self, stmts: list[ast.stmt]) -> tuple[ir.Stmt, ...]:
         out: list[ir.Stmt] = []
         for node in stmts:
-            out.extend(self.stmt(node))
+            try:
+                out.extend(self.stmt(node))
+            except CompileError as e:  # report it with the others at the end: go on with the next
+                self.rep.record(e)
         return tuple(out)
 
     def stmt(self, node: ast.stmt) -> list[ir.Stmt]:
@@ -103,6 +118,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         if method is None:
             raise self.unsupported_stmt(node)
         try:
+            hoisted = hoist_statement(self, node)  # callee calls inside expressions run first
+            if hoisted is not None:
+                return hoisted
             return method(node)
         except NotLowerable as e:
             return self.extract_statement(node, e)
@@ -428,8 +446,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                                      "raise PSF.Fail(error, cause) or a named exception")
             return [ir.Reraise(self.caught[-1], self.loc(node))]
         if node.cause is not None:
-            raise self.rep.error(node.cause, "'raise ... from ...' is not supported",
-                                 "raise the new exception without 'from'")
+            self.check_cause(node.cause)  # `from err`: no machine meaning; the error and message stay
         call = exc if isinstance(exc, ast.Call) else None
         func = call.func if call else exc
         if self.info.psf_attr(func) == "Fail":
@@ -446,6 +463,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if isinstance(cause, ir.Const) and not isinstance(cause.value, str):
                 raise self.rep.error(args[1], "the cause of PSF.Fail must be a string",
                                      "pass a message: PSF.Fail(\"OrderRejected\", \"why it failed\")")
+            check_fail(self.rep, args[0], error.value if isinstance(error, ir.Const) else None,
+                       args[1] if len(args) > 1 else exc, cause.value if isinstance(cause, ir.Const) else None)
             return [ir.Raise("Fail", error, cause, self.loc(node))]
         name = func.id if isinstance(func, ast.Name) else None
         if name is None or not self.info.exceptions.is_exception(name):
@@ -458,7 +477,22 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         message = self.expr(call.args[0]) if call and call.args else ir.Const("", self.loc(exc))
         if isinstance(message, ir.Const) and not isinstance(message.value, str):
             message = ir.Const(str(message.value), message.loc)
+        check_fail(self.rep, func, name, call.args[0] if call and call.args else exc,
+                   message.value if isinstance(message, ir.Const) else None)
         return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
+
+    def check_cause(self, cause: ast.expr) -> None:
+        """``raise E(m) from cause``: CPython refuses (TypeError) a cause that is not an exception."""
+        if isinstance(cause, ast.Constant) and cause.value is None:
+            return
+        if isinstance(cause, ast.Name) and cause.id in self.exception_vars:
+            return
+        func = cause.func if isinstance(cause, ast.Call) else cause
+        if isinstance(func, ast.Name) and self.scope.lookup(func.id) is None \
+                and self.info.exceptions.is_exception(func.id):
+            return
+        raise self.rep.error(cause, f"'from {ast.unparse(cause)}': the cause of a raise must be an exception",
+                             "raise E(message) from err, with err bound by 'except ... as err' (or from None)")
 
     def stmt_Return(self, node: ast.Return) -> list[ir.Stmt]:
         value = node.value
@@ -483,6 +517,10 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         names: set[str] = set()
         catch_all = False
         for elt in elts:
+            service_errors = service_error_names(self, elt)
+            if service_errors is not None:  # except aws.CLIENT.ErrorCode
+                names.update(service_errors)
+                continue
             name = elt.id if isinstance(elt, ast.Name) else None
             if self.info.psf_attr(elt) == "Fail":
                 raise self.rep.error(elt, "PSF.Fail cannot be caught by class: its error name is only known at run time",
@@ -499,7 +537,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
     # ------------------------------------------------------------------ calls (become states)
 
     def is_call_of_callee_or_api(self, call: ast.Call) -> bool:
-        return self.callee_of(call.func) is not None or self.info.psf_attr(call.func) is not None
+        return self.callee_of(call.func) is not None or self.info.psf_attr(call.func) is not None \
+            or aws_attribute(self.info, call.func) is not None
 
     def callee_of(self, func: ast.expr):
         if isinstance(func, ast.Name):
@@ -532,6 +571,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
 
     def callee_call(self, node: ast.Call, retriers: tuple[ir.Retrier, ...],
                     args: list[ast.expr] | None = None, keywords: list[ast.keyword] | None = None) -> ir.CalleeCall:
+        service = service_call(self, node)
+        if service is not None:  # aws.CLIENT.METHOD(...): a service integration
+            return dataclasses.replace(service, retriers=tuple(retriers))
         callee = self.callee_of(node.func)
         args = node.args if args is None else args
         keywords = node.keywords if keywords is None else keywords
@@ -569,12 +611,23 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if isinstance(root, ast.Call) and self.info.psf_attr(root.func) == "promise":
                 return self.rep.error(node, "a promise chain must end with .result()", "value = " + USAGE)
             root = root.func if isinstance(root, ast.Call) else root.value
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in self.info.local_modules and self.scope.lookup(func.value.id) is None:
+            hint = did_you_mean(name, callee_names(self.info))
+            return self.rep.error(func, f"'{name}' is not a function of the local module '{func.value.id}'",
+                                  hint or f"define 'def {func.attr}(...)' in {func.value.id}.py")
+        if isinstance(node.func, ast.Name) and node.func.id in self.info.async_functions \
+                and self.scope.lookup(node.func.id) is None:
+            return self.rep.error(node.func, f"'{name}' is an 'async def': a callee must be a plain function",
+                                  f"define it with 'def {name}(...)' (the Lambda calls it synchronously)")
         if not isinstance(root, ast.Name) or self.scope.lookup(root.id) is not None \
                 or hasattr(builtins, root.id) or root.id in module_level_names(self.info.tree):
             # a library call, a builtin, a method of a value: Python code the Lambda can run
             return NotLowerable(node, f"'{name}(...)' is a call the state machine cannot make")
+        hint = did_you_mean(name, callee_names(self.info))
         return self.rep.error(node.func, f"'{name}' is not a callee of this workflow",
-                              "callees are functions defined at the top level of this module or of a "
+                              hint or "callees are functions defined at the top level of this module or of a "
                               "local module it imports; builtins and library calls belong inside a callee")
 
     def check_arguments(self, node: ast.Call, fn: ast.FunctionDef, n_positional: int, keywords: list[str]) -> None:
@@ -647,6 +700,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         names: set[str] = set()
         for e in error_elts:
             if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                check_error_name(self.rep, e, e.value)
                 names.add(e.value)
             elif isinstance(e, ast.Name) and self.info.exceptions.is_exception(e.id):
                 if e.id in CATCH_ALL:
@@ -666,12 +720,13 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                                                     ("backoff_rate", float, 1)]):
             try:
                 value = ast.literal_eval(e)
-            except ValueError:
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 value = None
             if not isinstance(value, (int, float)) or isinstance(value, bool) \
                     or (kind is int and not isinstance(value, int)) or value < low:
                 raise self.rep.error(e, f"{label} must be {'an integer' if kind is int else 'a number'} >= {low}",
                                      "retry specs are constants: (errors, interval, max_attempts, backoff_rate)")
+            check_range(self.rep, e, label, value) if label in RANGES else check_backoff(self.rep, e, value)
             numbers.append(value)
         return ir.Retrier(tuple(sorted(names)), *numbers)
 
@@ -707,21 +762,24 @@ def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:
     defaults = [None] * (len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
     for p, d in zip(plain, defaults):
         default = None
-        if d is not None:
-            try:
-                value = ast.literal_eval(d)
-            except ValueError:
-                raise rep.error(d, "a parameter default must be a literal", "use a JSON literal: 0, \"\", None, [], {}")
-            if isinstance(value, tuple):
-                value = list(value)
-            if not is_json_value(value):
-                raise rep.error(d, "a parameter default must be a JSON value", "use a JSON literal: 0, \"\", None, [], {}")
-            default = ir.Const(value, Loc.of(rep.file, d))
+        if d is not None:  # a literal, or a constant expression of literals and module constants
+            ok, value = constant_value(d, info.constants, top_level_names(info.tree))
+            if ok:
+                default = ir.Const(value, Loc.of(rep.file, d))
+            else:  # reported with the errors of the body
+                try:
+                    ast.literal_eval(d)
+                    what = "a JSON value"
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    what = "a literal (or a constant expression of literals and module constants)"
+                rep.record(rep.error(d, f"a parameter default must be {what}",
+                                     "use a JSON literal: 0, \"\", None, [], {}"))
         params.append((p, default))
     for p, _ in params:
         scope.declare(p.arg)
     compiler = FunctionCompiler(info, scope, fn, callees)
     body = compiler.block(fn.body)
+    rep.raise_errors()
     return ir.Workflow(
         name=fn.name,
         params=tuple(ir.Param(p.arg, scope.lookup(p.arg), d, Loc.of(rep.file, p), input_spec(p, info))

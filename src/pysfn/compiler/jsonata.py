@@ -18,14 +18,15 @@ from __future__ import annotations
 import json
 import re
 
-from pysfn.compiler import ir
+from pysfn.compiler import ir, numbers
 from pysfn.compiler.scope import TEMP_PREFIX
 
 T = "$" + TEMP_PREFIX  # block-local JSONata names of generated code; user variables never use it
 
 
 def wrap(text: str) -> str:
-    return "{% " + text + " %}"
+    from pysfn.compiler.numbers import with_helpers  # the number helpers an expression calls
+    return "{% " + with_helpers(text) + " %}"
 
 
 def literal(value) -> str:
@@ -47,6 +48,8 @@ def template(e: ir.Expr):
 
 
 def const_template(value):
+    if isinstance(value, float):
+        return numbers.encode(value)  # a whole float is tagged: JSON would make it an int
     if isinstance(value, str) and value.lstrip().startswith("{%") and value.rstrip().endswith("%}"):
         return wrap(literal(value))  # would otherwise be read as an expression
     if isinstance(value, list):
@@ -66,7 +69,7 @@ def expression(e: ir.Expr) -> str:
 
 
 def _const(e: ir.Const) -> str:
-    return literal(e.value)  # nested literal arrays keep their shape: only computed items flatten
+    return literal(numbers.encode(e.value))  # nested literal arrays keep their shape: only computed items flatten
 
 
 def _var(e: ir.Var) -> str:
@@ -113,7 +116,7 @@ def _subscript(e: ir.Subscript) -> str:
     b = f"{T}b"
     index = e.index
     if isinstance(index, ir.Const):
-        i, bind = literal(index.value), ""
+        i, bind = literal(numbers.encode(index.value)), ""
     else:
         i, bind = f"{T}i", f"{T}i := {expression(index)}; "
     key_error = (f"$error({literal('KeyError: ' + repr(index.value))})" if isinstance(index, ir.Const)
@@ -135,8 +138,13 @@ def _subscript(e: ir.Subscript) -> str:
     else:
         cases = [f"$type({b}) = 'object' ? ($type({i}) = 'string' ? ({key_found}) : {key_error})",
                  by_index, by_char]
+    from pysfn.compiler.loops import py_type
+    wrong_index = [f"$type({b}) = 'array' ? $error(\"TypeError: list indices must be integers or slices, not \" "
+                   f"& {py_type(i)})",
+                   f"$type({b}) = 'string' ? $error(\"TypeError: string indices must be integers, not '\" "
+                   f"& {py_type(i)} & \"'\")"]
     fallback = f"$error('TypeError: ' & $type({b}) & ' cannot be subscripted by ' & $type({i}))"
-    return f"({b} := {expression(e.value)}; {bind}" + " : ".join(cases + [fallback]) + ")"
+    return f"({b} := {expression(e.value)}; {bind}" + " : ".join(cases + wrong_index + [fallback]) + ")"
 
 
 def truthy(e: ir.Expr) -> str:
@@ -148,35 +156,36 @@ def truthy(e: ir.Expr) -> str:
     v = f"{T}t"
     return (f"({v} := {expression(e)}; $type({v}) = 'boolean' ? {v} : $type({v}) = 'number' ? {v} != 0 "
             f": $type({v}) = 'string' ? {v} != '' : $type({v}) = 'array' ? $count({v}) > 0 "
-            f": $type({v}) = 'object' ? $count($keys({v})) > 0 : false)")
+            f": $type({v}) = 'object' ? ({numbers.tag(v)} ? {numbers.num(v)} != 0 : $count($keys({v})) > 0) : false)")
 
 
 def _is_number_const(e: ir.Expr) -> bool:
     return isinstance(e, ir.Const) and type(e.value) in (int, float)
 
 
-def _as_number(e: ir.Expr, name: str) -> tuple[str, str]:
-    """(binding, value): Python compares bools as the ints 0 and 1; JSONata does not."""
-    if isinstance(e, ir.Const):
-        return "", literal(int(e.value) if isinstance(e.value, bool) else e.value)
-    return (f"{name} := {expression(e)}; ",
-            f"($type({name}) = 'boolean' ? ({name} ? 1 : 0) : {name})")
+def _number_literal(value) -> str:
+    """A number or bool literal as the number JSONata compares (-0.0 is 0, True is 1)."""
+    return literal(int(value) if isinstance(value, bool) else value + 0)
 
 
 def _equality(e: ir.Compare) -> str:
+    """``==``: numbers by value whatever their representation (bools as 0/1, tagged floats
+    unboxed); anything else JSONata's way (a str, None or container literal: the same as Python's
+    for scalars)."""
     left, right = e.left, e.right
     op = "=" if e.op == "==" else "!="
-    numeric_side = [x for x in (left, right) if isinstance(x, ir.Const) and type(x.value) in (int, float, bool)]
-    plain = isinstance(left, ir.Const) or isinstance(right, ir.Const)
-    if plain and not any(isinstance(x.value, bool) or x.value in (0, 1) for x in numeric_side):
-        # Against a str/None/container literal or a number other than 0 and 1, JSONata's
-        # equality is Python's (no bool can equal it; 2 = 2.0 holds in both).
+    numeric = [x for x in (left, right) if isinstance(x, ir.Const) and type(x.value) in (int, float, bool)]
+    if (isinstance(left, ir.Const) or isinstance(right, ir.Const)) and not numeric:
         return f"({expression(left)} {op} {expression(right)})"
     a, b = f"{T}l", f"{T}r"
-    num = "$type({0}) in ['boolean', 'number'] and $type({1}) in ['boolean', 'number']"
-    as_num = "($type({0}) = 'boolean' ? ({0} ? 1 : 0) : {0})"
-    test = (f"({a} := {expression(left)}; {b} := {expression(right)}; "
-            f"{num.format(a, b)} ? {as_num.format(a)} = {as_num.format(b)} : {a} = {b})")
+    if numeric:
+        other = right if numeric[0] is left else left
+        test = (f"({a} := {expression(other)}; {numbers.is_number(a)} and "
+                f"{numbers.num(a)} = {_number_literal(numeric[0].value)})")
+    else:
+        test = (f"({a} := {expression(left)}; {b} := {expression(right)}; "
+                f"{numbers.is_number(a)} and {numbers.is_number(b)} ? {numbers.num(a)} = {numbers.num(b)} "
+                f": {a} = {b})")
     return test if op == "=" else f"$not({test})"
 
 
@@ -189,12 +198,10 @@ def _ordering(e: ir.Compare) -> str:
     """``<``/``<=``/``>``/``>=``: numbers (bools count as 0/1) or strings, as in Python; other
     pairs raise Python's TypeError (lists, which Python orders item by item, raise a pysfn one)."""
     if _is_number_const(e.left) and _is_number_const(e.right):
-        return f"({literal(e.left.value)} {e.op} {literal(e.right.value)})"
+        return f"({_number_literal(e.left.value)} {e.op} {_number_literal(e.right.value)})"
     a, b = f"{T}l", f"{T}r"
-    num = "$type({0}) in ['number', 'boolean']"
-    as_num = "($type({0}) = 'boolean' ? ({0} ? 1 : 0) : {0})"
     return (f"({a} := {expression(e.left)}; {b} := {expression(e.right)}; "
-            f"{num.format(a)} and {num.format(b)} ? {as_num.format(a)} {e.op} {as_num.format(b)} "
+            f"{numbers.is_number(a)} and {numbers.is_number(b)} ? {numbers.num(a)} {e.op} {numbers.num(b)} "
             f": $type({a}) = 'string' and $type({b}) = 'string' ? {a} {e.op} {b} "
             f": $type({a}) = 'array' and $type({b}) = 'array' ? $error('TypeError: pysfn: ordering lists is "
             f"not supported in the state machine') "
@@ -206,13 +213,11 @@ def _membership(left: str, right: str) -> str:
     """``x in c``: a substring, a dict key (JSON keys are str), or an item equal as Python's ==
     compares scalars (bools as 0/1)."""
     x, c, v = f"{T}x", f"{T}c", f"{T}v"
-    same = (f"($type({v}) in ['number', 'boolean'] and $type({x}) in ['number', 'boolean'] "
-            f"? ($type({v}) = 'boolean' ? ({v} ? 1 : 0) : {v}) = ($type({x}) = 'boolean' ? ({x} ? 1 : 0) : {x}) "
-            f": {v} = {x})")
+    same = f"({numbers.is_number(v)} and {numbers.is_number(x)} ? {numbers.num(v)} = {numbers.num(x)} : {v} = {x})"
     return (f"({x} := {left}; {c} := {right}; "
             f"$type({c}) = 'string' ? ($type({x}) = 'string' ? $contains({c}, {x}) "
             f": $error(\"TypeError: 'in <string>' requires string as left operand, not \" & {_py_type(x)})) "
-            f": $type({c}) = 'object' ? ($type({x}) in ['array', 'object'] "
+            f": $type({c}) = 'object' ? ($type({x}) in ['array', 'object'] and $not({numbers.tag(x)}) "
             f"? $error(\"TypeError: unhashable type: '\" & {_py_type(x)} & \"'\") "
             f": $type({x}) = 'string' and $exists($lookup({c}, {x}))) "
             f": $type({c}) = 'array' ? $count($filter({c}, function({v}) {{ {same} }})) > 0 "
@@ -250,7 +255,7 @@ def _asl_test(e: ir.AslTest) -> str:
             "IsNull": f"$type({a}) = 'null'",
             "IsPresent": f"$exists({a})",
             "IsString": f"$type({a}) = 'string'",
-            "IsNumeric": f"$type({a}) = 'number'",
+            "IsNumeric": f"($type({a}) = 'number' or {numbers.tag(a)})",
             "IsBoolean": f"$type({a}) = 'boolean'",
             "IsTimestamp": f"($type({a}) = 'string' and {_is_timestamp(a)})",
         }[name]
@@ -264,6 +269,11 @@ def _asl_test(e: ir.AslTest) -> str:
     if kind == "Timestamp":
         return (f"($type({a}) = 'string' and $type({b}) = 'string' and {_is_timestamp(a)} "
                 f"and {_is_timestamp(b)} and {_TIMESTAMP.format(a)} {symbol} {_TIMESTAMP.format(b)})")
+    if kind == "Numeric":  # a tagged float is a number too
+        x, y = f"{T}na", f"{T}nb"
+        is_num = "($type({0}) = 'number' or " + numbers.tag("{0}") + ")"
+        return (f"({x} := {a}; {y} := {b}; {is_num.format(x)} and {is_num.format(y)} "
+                f"and {numbers.num(x)} {symbol} {numbers.num(y)})")
     return f"($type({a}) = '{jtype}' and $type({b}) = '{jtype}' and {a} {symbol} {b})"
 
 
@@ -351,10 +361,15 @@ def caught_error_template() -> dict:
     """The value bound by ``except E as e``: ``{"error": name, "cause": message}``.
 
     A Lambda error's Cause is a JSON string whose ``errorMessage`` is ``str(exc)``; other
-    errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text.
+    errors (a Fail in a Parallel branch, ``States.*``) carry the message as plain text. A service
+    integration's error (``DynamoDB.ConditionalCheckFailedException``: a dotted name outside
+    ``States.``) has the service's message followed by `` (Service: ...; Request ID: ...)``, which
+    is dropped: natively ``str(e)`` of ``aws.*`` errors is the service's message (pysfn/aws.py).
     """
     c = f"{T}c"
+    service = ("$contains($states.errorOutput.Error, '.') and "
+               "$not($substring($states.errorOutput.Error, 0, 7) = 'States.')")
     cause = (f"({c} := $states.errorOutput.Cause; $type({c}) != 'string' ? '' "
              f": $substring({c}, 0, 1) = '{{' and $contains({c}, '\"errorMessage\"') "
-             f"? $parse({c}).errorMessage : {c})")
+             f"? $parse({c}).errorMessage : {service} ? $replace({c}, / \\(Service: [^()]*\\)$/, '') : {c})")
     return {"error": wrap("$states.errorOutput.Error"), "cause": wrap(cause)}

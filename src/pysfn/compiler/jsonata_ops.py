@@ -2,9 +2,11 @@
 
 Each generator takes the JSONata of its operands and returns JSONata that computes what
 CPython computes for every JSON value, or raises ``$error('PythonError: message')`` where
-CPython raises. Numbers are IEEE doubles in both (JSON has no int type): ``+ - * /`` give
-the same bits; ``//`` and ``%`` are exact for integers (floats that are not whole are extracted or fail loudly). Integer results beyond 2**53 cannot be exact in JSON: they fail with
-an OverflowError that says so, instead of silently losing digits.
+CPython raises. Numbers follow Python's number model (``numbers.py``: ints and floats kept
+apart, whole floats tagged): ``+ - * /`` give the same bits as CPython and a float or an int as
+CPython would; ``//`` and ``%`` are exact for integers and whole floats (floats that are not whole
+are extracted or fail loudly). Integer results beyond 2**53 cannot be exact in JSON: they fail
+with an OverflowError that says so, instead of silently losing digits.
 
 The front end (``expressions.py``) only builds an ``Op`` where this is exact; what depends on
 a static type (``str()`` of a number) is decided there, with ``types.py``.
@@ -12,38 +14,24 @@ a static type (``str()`` of a number) is decided there, with ``types.py``.
 
 from __future__ import annotations
 
+from pysfn.compiler import numbers
 from pysfn.compiler.jsonata import T, literal
 from pysfn.compiler.loops import iterated, py_type, typed_error
 
 MAX_EXACT = 2 ** 53 - 1
 
 
-def _python_message(code: str) -> str:
-    """CPython's own message for an error (ZeroDivisionError texts changed between versions)."""
-    try:
-        eval(code)  # a fixed expression of this module, never user input
-    except Exception as e:  # noqa: BLE001 -- the message is what we want
-        return str(e)
-    raise AssertionError(code)
-
-
-DIV_ZERO = _python_message("1 / 0")
-INT_FLOORDIV_ZERO = _python_message("1 // 0")
-FLOAT_FLOORDIV_ZERO = _python_message("1.0 // 0")
-INT_MOD_ZERO = _python_message("1 % 0")
-FLOAT_MOD_ZERO = _python_message("1.0 % 0")
-
 # Python's str.isspace() characters: JS/JSONata's \s differs (it has U+FEFF, lacks U+001C..U+001F).
 _SPACE = "[\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
 
 
 def _num(x: str) -> str:
-    """A number or bool as a number (Python's bools are the ints 0 and 1)."""
-    return f"($type({x}) = 'boolean' ? ({x} ? 1 : 0) : {x})"
+    """A number, bool or tagged float as the JSONata number it stands for (numbers.py)."""
+    return numbers.num(x)
 
 
 def _is_num(x: str) -> str:
-    return f"$type({x}) in ['number', 'boolean']"
+    return numbers.is_number(x)
 
 
 def _is_int(x: str) -> str:
@@ -55,13 +43,6 @@ def _unsupported(op: str, a: str, b: str) -> str:
             f"& {py_type(b)} & \"'\")")
 
 
-def _checked(result: str, a: str, b: str) -> str:
-    """``result`` of ints, unless it is beyond the integers JSON numbers hold exactly."""
-    r = f"{T}res"
-    return (f"({r} := {result}; {_is_int(a)} and {_is_int(b)} and $abs({r}) > {MAX_EXACT} "
-            f"? $error('OverflowError: pysfn: an integer beyond 2**53 cannot be exact in JSON') : {r})")
-
-
 def _binary(body) -> callable:
     """A generator binding both operands once to ``$pysfn__a``/``$pysfn__b``."""
     def generate(args: list[str]) -> str:
@@ -71,8 +52,7 @@ def _binary(body) -> callable:
 
 
 def _arith(symbol: str, a: str, b: str) -> str:
-    na, nb = f"{T}na", f"{T}nb"
-    return f"({na} := {_num(a)}; {nb} := {_num(b)}; {_checked(f'{na} {symbol} {nb}', na, nb)})"
+    return numbers.arith(symbol, a, b)
 
 
 def _add(a: str, b: str, sym: str = "+") -> str:
@@ -98,7 +78,8 @@ def _repeat(seq: str, n: str) -> str:
 
 def _mul(a: str, b: str, sym: str = "*") -> str:
     seq = "$type({0}) in ['string', 'array']"
-    whole = "(" + _is_num("{0}") + " and " + _is_int(_num("{0}")) + ")"
+    # an int (or bool): a float, even a whole one, cannot repeat a sequence
+    whole = "($type({0}) = 'boolean' or ($type({0}) = 'number' and " + _is_int("{0}") + "))"
     return (f"{_is_num(a)} and {_is_num(b)} ? {_arith('*', a, b)} "
             f": {seq.format(a)} and {whole.format(b)} ? {_repeat(a, b)} "
             f": {seq.format(b)} and {whole.format(a)} ? {_repeat(b, a)} "
@@ -108,63 +89,54 @@ def _mul(a: str, b: str, sym: str = "*") -> str:
 
 
 def _truediv(a: str, b: str, sym: str = "/") -> str:
-    na, nb = f"{T}na", f"{T}nb"
-    return (f"{_is_num(a)} and {_is_num(b)} ? ({na} := {_num(a)}; {nb} := {_num(b)}; {nb} = 0 "
-            f"? $error({literal('ZeroDivisionError: ' + DIV_ZERO)}) : {na} / {nb}) : {_unsupported(sym, a, b)}")
+    return f"{_is_num(a)} and {_is_num(b)} ? {_arith('/', a, b)} : {_unsupported(sym, a, b)}"
 
 
-def _floor_op(symbol: str, want: str, int_zero: str, float_zero: str, sym: str | None = None):
-    """``//`` and ``%`` of integers: ``a - b * floor(a / b)`` is CPython's result, exactly, below
-    2**53 (``a / b`` cannot round across an integer there). Floats that are not whole fail with a
-    pysfn error: jsonata-python's ``%`` is not JavaScript's, and no other JSONata form is exact;
-    the front end extracts a statically float operand instead."""
+def _floor_op(symbol: str, sym: str | None = None):
+    """``//`` and ``%``: ``a - b * floor(a / b)`` is CPython's result, exactly, for integers (and
+    whole floats) below 2**53 (``a / b`` cannot round across an integer there). Floats that are
+    not whole fail with a pysfn error (numbers.py): jsonata-python's ``%`` is not JavaScript's,
+    and no other JSONata form is exact; the front end extracts a statically float operand."""
     def body(a: str, b: str) -> str:
-        na, nb = f"{T}na", f"{T}nb"
-        zero = (f"{_is_int(na)} and {_is_int(nb)} ? $error({literal('ZeroDivisionError: ' + int_zero)}) "
-                f": $error({literal('ZeroDivisionError: ' + float_zero)})")
-        div = f"$floor({na} / {nb})"
-        result = div if want == "div" else f"{na} - {nb} * {div}"
-        return (f"{_is_num(a)} and {_is_num(b)} ? ({na} := {_num(a)}; {nb} := {_num(b)}; {nb} = 0 ? ({zero}) "
-                f": {_is_int(na)} and {_is_int(nb)} ? {_checked(result, na, nb)} "
-                f": $error('ValueError: pysfn: {symbol} of non-integral floats runs in Python only')) "
-                f": {_unsupported(sym or symbol, a, b)}")
+        return f"{_is_num(a)} and {_is_num(b)} ? {_arith(symbol, a, b)} : {_unsupported(sym or symbol, a, b)}"
     return body
 
 
 def _neg(args: list[str]) -> str:
     x = f"{T}x"
-    return (f"({x} := {args[0]}; {_is_num(x)} ? 0 - {_num(x)} "
+    return (f"({x} := {args[0]}; {_is_num(x)} ? {numbers.box('0 - ' + _num(x), '$not(' + numbers.sign(x) + ')', numbers.is_float(x))} "
             f": $error(\"TypeError: bad operand type for unary -: '\" & {py_type(x)} & \"'\"))")
 
 
 def _pos(args: list[str]) -> str:
     x = f"{T}x"
-    return f"({x} := {args[0]}; {_is_num(x)} ? {_num(x)} : $error(\"TypeError: bad operand type for unary +\"))"
+    return (f"({x} := {args[0]}; {_is_num(x)} ? ($type({x}) = 'boolean' ? {_num(x)} : {x}) "
+            f": $error(\"TypeError: bad operand type for unary +: '\" & {py_type(x)} & \"'\"))")
 
 
 def _square(args: list[str]) -> str:
-    x = f"{T}x"
-    return (f"({x} := {args[0]}; {_is_num(x)} ? ({x} := {_num(x)}; {_checked(f'{x} * {x}', x, x)}) "
+    x, n = f"{T}x", f"{T}n"
+    return (f"({x} := {args[0]}; {_is_num(x)} ? ({n} := {_num(x)}; {numbers.box(f'{n} * {n}', 'false', numbers.is_float(x))}) "
             f": {_unsupported('** or pow()', x, '2')})")
 
 
 def _len(args: list[str]) -> str:
     x = f"{T}x"
     return (f"({x} := {args[0]}; $type({x}) = 'string' ? $length({x}) : $type({x}) = 'array' ? $count({x}) "
-            f": $type({x}) = 'object' ? $count([$keys({x})]) "
+            f": $type({x}) = 'object' and $not({numbers.tag(x)}) ? $count([$keys({x})]) "
             f": $error(\"TypeError: object of type '\" & {py_type(x)} & \"' has no len()\"))")
 
 
 def _abs(args: list[str]) -> str:
     x = f"{T}x"
-    return (f"({x} := {args[0]}; {_is_num(x)} ? $abs({_num(x)}) "
+    return (f"({x} := {args[0]}; {_is_num(x)} ? {numbers.box('$abs(' + _num(x) + ')', 'false', numbers.is_float(x))} "
             f": $error(\"TypeError: bad operand type for abs(): '\" & {py_type(x)} & \"'\"))")
 
 
 def _round(args: list[str]) -> str:
     """``round(x)``: to the nearest int, ties to even (JSONata's $round rounds half to even too)."""
     x = f"{T}x"
-    return (f"({x} := {args[0]}; {_is_num(x)} ? {_checked(f'$round({_num(x)})', '0', '0')} "
+    return (f"({x} := {args[0]}; {_is_num(x)} ? {numbers.box(f'$round({_num(x)})', 'false', 'false')} "
             f": $error(\"TypeError: type \" & {py_type(x)} & \" doesn't define __round__ method\"))")
 
 
@@ -239,14 +211,14 @@ def _get(args: list[str]) -> str:
 AUGMENTED = {  # x op= y: the same operation, CPython names the operator "op=" in its errors
     "+=": _binary(lambda a, b: _add(a, b, "+=")), "-=": _binary(lambda a, b: _sub(a, b, "-=")),
     "*=": _binary(lambda a, b: _mul(a, b, "*=")), "/=": _binary(lambda a, b: _truediv(a, b, "/=")),
-    "//=": _binary(_floor_op("//", "div", INT_FLOORDIV_ZERO, FLOAT_FLOORDIV_ZERO, "//=")),
-    "%=": _binary(_floor_op("%", "mod", INT_MOD_ZERO, FLOAT_MOD_ZERO, "%=")),
+    "//=": _binary(_floor_op("//", "//=")),
+    "%=": _binary(_floor_op("%", "%=")),
 }
 
 OPS = {
     "+": _binary(_add), "-": _binary(_sub), "*": _binary(_mul), "/": _binary(_truediv),
-    "//": _binary(_floor_op("//", "div", INT_FLOORDIV_ZERO, FLOAT_FLOORDIV_ZERO)),
-    "%": _binary(_floor_op("%", "mod", INT_MOD_ZERO, FLOAT_MOD_ZERO)),
+    "//": _binary(_floor_op("//")),
+    "%": _binary(_floor_op("%")),
     "neg": _neg, "pos": _pos, "square": _square,
     "len": _len, "abs": _abs, "round": _round, "str": _str, "concat": _concat,
     "upper": _string_method("upper", lambda s: f"$uppercase({s})"),

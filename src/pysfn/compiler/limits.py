@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 
 from pysfn.compiler.diagnostics import Loc
 
@@ -20,16 +21,33 @@ MAX_DEPTH = 60  # nested expressions/blocks: far beyond readable code, well with
 REFERENCE_HINT = "keep large data outside the workflow (S3, DynamoDB) and pass its key instead"
 
 
+def _is_elif(parent: ast.AST, child: ast.AST) -> bool:
+    """``child`` is the ``elif`` of ``parent``: one more arm of the same chain, not a deeper block."""
+    return isinstance(parent, ast.If) and len(parent.orelse) == 1 and parent.orelse[0] is child \
+        and isinstance(child, ast.If)
+
+
 def _depth(node: ast.AST) -> tuple[int, ast.AST]:
-    """The deepest nesting under ``node`` and a node at that depth (iteratively)."""
+    """The deepest nesting under ``node`` and a node at that depth (iteratively). The arms of a
+    flat ``elif`` chain are at one level: the AST nests them, the reader (and pysfn) does not."""
     deepest, at = 0, node
     stack = [(node, 1)]
     while stack:
         n, d = stack.pop()
         if d > deepest and hasattr(n, "lineno"):  # (contexts like Load have no position)
             deepest, at = d, n
-        stack.extend((child, d + 1) for child in ast.iter_child_nodes(n))
+        stack.extend((child, d if _is_elif(n, child) else d + 1) for child in ast.iter_child_nodes(n))
     return deepest, at
+
+
+MAX_ELIF_ARMS = 300  # one Choice state; the front end walks a chain recursively (the AST nests it)
+
+
+def _elif_arms(node: ast.If) -> int:
+    arms = 1
+    while len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        node, arms = node.orelse[0], arms + 1
+    return arms
 
 
 def check_source(fn: ast.FunctionDef, rep) -> None:
@@ -38,6 +56,13 @@ def check_source(fn: ast.FunctionDef, rep) -> None:
     if depth > MAX_DEPTH:
         raise rep.error(at, f"this code is nested {depth} levels deep; pysfn compiles at most {MAX_DEPTH}",
                         "split the expression or the blocks into smaller steps (or move them into a callee)")
+    inner = {id(n.orelse[0]) for n in ast.walk(fn) if isinstance(n, ast.If) and len(n.orelse) == 1}
+    for node in ast.walk(fn):
+        if isinstance(node, ast.If) and id(node) not in inner and (arms := _elif_arms(node)) > MAX_ELIF_ARMS:
+            raise rep.error(node, f"this if/elif chain has {arms} arms; pysfn compiles at most {MAX_ELIF_ARMS}",
+                            "look the value up in a dict constant instead, or split the chain")
+    for node in ast.walk(fn):
+        _check_number(node, rep)
     for node in ast.walk(fn):
         if isinstance(node, (ast.Constant, ast.List, ast.Dict, ast.Tuple)) and _is_literal(node):
             size = _size(node)
@@ -54,6 +79,23 @@ def check_source(fn: ast.FunctionDef, rep) -> None:
                 warned.add(name)
                 rep.warn(node, f"'{name}' grows on every iteration of the loop at line {loop.lineno}: a value "
                          f"over 256 KiB fails the execution (States.DataLimitExceeded)", REFERENCE_HINT)
+
+
+MAX_EXACT_INT = 2 ** 53 - 1  # Step Functions' numbers are doubles (JSONata is JavaScript)
+
+
+def _check_number(node: ast.AST, rep) -> None:
+    """A numeric literal the machine cannot hold: ``1e999`` is infinity (JSON has no infinity or
+    NaN; ``json.dumps`` would write ``Infinity``, which Step Functions refuses). An int beyond
+    2**53 is not refused here: the number model computes with it in Python, exactly
+    (compiler/numbers.py), and a literal too long for CPython itself is source_check's."""
+    if not isinstance(node, ast.Constant) or isinstance(node.value, bool):
+        return
+    value = node.value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise rep.error(node, f"{value!r} is not a JSON number",
+                        "JSON numbers are finite (Step Functions has no infinity or NaN): use a finite bound "
+                        "(such as 1e308), a string or None instead")
 
 
 def _is_literal(node: ast.expr) -> bool:

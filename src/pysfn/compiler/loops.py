@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import T, expression, wrap
+from pysfn.compiler.numbers import tag
 
 # Python's type names for a JSON value, for error messages.
 PY_TYPE = ("($type({0}) = 'number' ? ({0} = $floor({0}) ? 'int' : 'float') : $type({0}) = 'string' ? 'str' "
            ": $type({0}) = 'boolean' ? 'bool' : $type({0}) = 'null' ? 'NoneType' "
-           ": $type({0}) = 'array' ? 'list' : $type({0}) = 'object' ? 'dict' : $type({0}))")
+           ": $type({0}) = 'array' ? 'list' : $type({0}) = 'object' ? ($exists($lookup({0}, '$float')) ? 'float' : 'dict') "
+           ": $type({0}))")  # {"$float": ...} is a whole float (numbers.py)
 
 
 def py_type(value: str) -> str:
@@ -38,7 +40,7 @@ def typed_error(cls: str, value: str, text: str) -> str:
 def iterated(value: str) -> str:
     """The list Python's ``for x in value`` walks: list items, dict keys, str characters."""
     v = f"{T}it"
-    return (f"({v} := {value}; $type({v}) = 'array' ? {v} : $type({v}) = 'object' ? [$keys({v})] "
+    return (f"({v} := {value}; $type({v}) = 'array' ? {v} : $type({v}) = 'object' and $not({tag(v)}) ? [$keys({v})] "
             f": $type({v}) = 'string' ? [$map([0..$length({v}) - 1], function({T}ci) {{ $substring({v}, {T}ci, 1) }})] "
             f": {typed_error('TypeError', v, 'object is not iterable')})")
 

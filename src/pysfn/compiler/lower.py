@@ -25,7 +25,8 @@ from typing import Callable
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
-from pysfn.compiler.signature import input_problem
+from pysfn.compiler.numbers import decode_output_template, num
+from pysfn.compiler.signature import input_problem, input_value
 
 Thunk = Callable[[], str]
 
@@ -150,6 +151,9 @@ class Lowerer:
         body = self.block(m, wf.body, self.return_none(m), ())
         start = self.arguments(m, wf, body)()
         self.build_pending()
+        for state in m.states.values():  # the machine's result leaves as plain JSON (numbers.py)
+            if "Output" in state and (state["Type"] == "Succeed" or state.get("End")):
+                state["Output"] = decode_output_template(state["Output"])
         return {"Comment": f"{wf.name} ({self.file}:{wf.loc.line}), compiled by pysfn",
                 "QueryLanguage": "JSONata", "StartAt": start, "States": m.states}
 
@@ -165,7 +169,7 @@ class Lowerer:
         problem = input_problem(wf.name, wf.params)
         assign = {}
         for p in wf.params:
-            value = f"$lookup({inp}, {literal(p.name)})"
+            value = input_value(p, f"$lookup({inp}, {literal(p.name)})")
             if p.default is not None:
                 value = f"$exists({value}) ? {value} : {expression(p.default)}"
             assign[p.var] = wrap(value)
@@ -193,7 +197,7 @@ class Lowerer:
         if isinstance(stmt.value, ir.MapCall):
             return self.map(m, stmt.value, {stmt.targets[0]: wrap("$states.result")}, cont, catchers)
         if isinstance(stmt.value, ir.CalleeCall):
-            assign = {stmt.targets[0]: wrap("$states.result.Payload")}
+            assign = {stmt.targets[0]: wrap(call_result(stmt.value))}
             return self.task(m, stmt.value, assign, cont, catchers)
         if isinstance(stmt.value, ir.ParallelCall):
             if stmt.unpack:
@@ -214,7 +218,7 @@ class Lowerer:
     def stmt_Wait(self, m, stmt: ir.Wait, cont, catchers) -> Thunk:
         if stmt.seconds is not None:
             s = f"{T}s"
-            field = {"Seconds": wrap(f"({s} := {expression(stmt.seconds)}; $type({s}) = 'number' and {s} >= 0 "
+            field = {"Seconds": wrap(f"({s} := {num(expression(stmt.seconds))}; $type({s}) = 'number' and {s} >= 0 "
                                      f"? $ceil({s}) : $error('ValueError: the seconds to wait must be a number "
                                      f">= 0'))")}
         else:
@@ -403,6 +407,9 @@ class Lowerer:
     # ------------------------------------------------------------------ calls
 
     def task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
+        if call.service is not None:
+            return self.service_task(m, call, assign, cont, catchers)
+
         def build(name: str) -> dict:
             payload = {"callee": call.callee, "args": [template(a) for a in call.args],
                        "kwargs": {k: template(v) for k, v in call.kwargs}}
@@ -414,10 +421,24 @@ class Lowerer:
                 state["Assign"] = assign
             state["Retry"] = [dict(LAMBDA_SERVICE_RETRY)] + [_retrier(r) for r in call.retriers]
             self.with_catch(state, self.catch_field(catchers))
-            _continue(state, cont, "$states.result.Payload")
+            _continue(state, cont, call_result(call))
             return state
         label = "Python" if call.extracted else call.callee.replace('.', '_')
         return self.state(m, f"{label}_L{call.loc.line}", build)
+
+    def service_task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
+        """``aws.CLIENT.METHOD(...)``: the integration itself; no Lambda, no Lambda retries."""
+        def build(name: str) -> dict:
+            state = {"Type": "Task", "Comment": self.comment(call.loc), "Resource": call.service.resource,
+                     "Arguments": {k: template(v) for k, v in call.kwargs}}
+            if assign:
+                state["Assign"] = assign
+            if call.retriers:
+                state["Retry"] = [_retrier(r) for r in call.retriers]
+            self.with_catch(state, self.catch_field(catchers))
+            _continue(state, cont, call_result(call))
+            return state
+        return self.state(m, f"{call.service.client}_{call.service.method}_L{call.loc.line}", build)
 
     def parallel(self, m, call: ir.ParallelCall, assign: dict, cont, catchers) -> Thunk:
         def build(name: str) -> dict:
@@ -438,8 +459,20 @@ class Lowerer:
 
     def map(self, m, call: ir.MapCall, assign: dict, cont, catchers) -> Thunk:
         from pysfn.compiler.fanout_lower import map_state
-        return self.state(m, f"Map_{call.call.callee.replace('.', '_')}_L{call.loc.line}",
+        label = call.call.callee.replace('.', '_') if call.call is not None else "Items"
+        return self.state(m, f"Map_{label}_L{call.loc.line}",
                           lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
+
+
+# The result of a service Task without the SDK's HTTP metadata, as boto3 natively gives it without
+# ResponseMetadata (pysfn.aws); $merge keeps an empty response an object ($sift of {} is undefined).
+SERVICE_RESULT = ("$merge([{}, $sift($states.result, function($v, $k) "
+                  "{$not($k in ['SdkHttpMetadata', 'SdkResponseMetadata'])})])")
+
+
+def call_result(call: ir.CalleeCall) -> str:
+    """The JSONata of a call's value, read in its Task's Assign/Output."""
+    return SERVICE_RESULT if call.service is not None else "$states.result.Payload"
 
 
 def _continue(state: dict, cont: Thunk | None, result: str) -> None:

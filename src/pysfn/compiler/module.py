@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pysfn.compiler.constants import constant_value
 from pysfn.compiler.diagnostics import Reporter
 from pysfn.compiler.errors import ExceptionHierarchy
 
@@ -39,6 +40,7 @@ class ModuleInfo:
     exceptions: ExceptionHierarchy = field(default_factory=ExceptionHierarchy)
     constants: dict[str, object] = field(default_factory=dict)
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    async_functions: dict[str, ast.AsyncFunctionDef] = field(default_factory=dict)  # told apart in errors
     entry: ast.FunctionDef | None = None                        # set by find_entry
     strict: bool = False                                        # --strict: no extraction
     extracted: list = field(default_factory=list)               # Extractions, filled by the front end
@@ -106,6 +108,7 @@ def analyse_module(path: Path, source: str, tree: ast.Module, reporter: Reporter
     info = ModuleInfo(path=path, name=path.stem, reporter=reporter, tree=tree)
     source_dir = path.parent
     assigned_twice: set[str] = set()
+    shadowed = top_level_names(tree)  # a module's own `len` is not the builtin
     for node in tree.body:
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -131,28 +134,50 @@ def analyse_module(path: Path, source: str, tree: ast.Module, reporter: Reporter
             info.callees[node.name] = Callee(node.name, node)
         elif isinstance(node, ast.ClassDef):
             _add_class(info, node)
+        elif isinstance(node, ast.AsyncFunctionDef):
+            info.async_functions[node.name] = node
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Name):
                     if target.id in info.constants:
                         assigned_twice.add(target.id)
-                    try:
-                        value = ast.literal_eval(node.value)
-                    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                        continue
-                    if isinstance(value, tuple):
-                        value = list(value)
-                    if is_json_value(value):
+                    # literals, and constant expressions of them and of the constants above
+                    ok, value = constant_value(node.value, info.constants, shadowed)
+                    if ok:
                         info.constants[target.id] = value
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            assigned_twice.add(node.target.id)  # TOTAL += 1 at module level: not one value
     for name in assigned_twice:  # a constant must be one value for the whole run
         info.constants.pop(name, None)
     return info
 
 
+def top_level_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+    return names
+
+
+def _async_entry(info: ModuleInfo, fn: ast.AsyncFunctionDef):
+    return info.reporter.error(fn, f"the entry '{fn.name}' is an 'async def': a workflow is a plain function "
+                               "(Step Functions has no coroutines)",
+                               f"write 'def {fn.name}(...)' and use PSF.parallel or a comprehension over a "
+                               "callee (a Map) to run work concurrently")
+
+
 def find_entry(info: ModuleInfo, entry: str | None) -> ast.FunctionDef:
     rep = info.reporter
     if entry is not None:
+        if entry in info.async_functions and entry not in info.functions:
+            raise _async_entry(info, info.async_functions[entry])
         if entry not in info.functions:
             raise rep.error(ast.Module(body=[], type_ignores=[], lineno=1, col_offset=0),
                             f"no top-level function named '{entry}'",
@@ -162,6 +187,10 @@ def find_entry(info: ModuleInfo, entry: str | None) -> ast.FunctionDef:
         return info.entry
     marked = [fn for fn in info.functions.values()
               if any(info.psf_attr(d) == "main" for d in fn.decorator_list)]
+    marked_async = [fn for fn in info.async_functions.values()
+                    if any(info.psf_attr(d) == "main" for d in fn.decorator_list)]
+    if marked_async and not marked:
+        raise _async_entry(info, marked_async[0])
     if not marked:
         raise rep.error(ast.Module(body=[], type_ignores=[], lineno=1, col_offset=0),
                         "no entry function: no function is decorated with @PSF.main",

@@ -17,7 +17,7 @@ Types = frozenset  # of the type names above
 NUMBERS = frozenset({"int", "float", "bool"})
 INTS = frozenset({"int", "bool"})
 
-_CALL_TYPES = {"len": "int", "str": "str", "bool": "bool", "int": "int", "float": "float", "round": "int",
+_CALL_TYPES = {"len": "int", "str": "str", "bool": "bool", "int": "int", "float": "float",
                "sorted": "list", "list": "list", "dict": "dict"}
 _METHOD_TYPES = {"upper": "str", "lower": "str", "strip": "str", "lstrip": "str", "rstrip": "str",
                  "replace": "str", "join": "str", "split": "list", "startswith": "bool", "endswith": "bool"}
@@ -42,6 +42,8 @@ def ast_types(node: ast.expr, env: dict[str, Types | None]) -> Types | None:
     if isinstance(node, (ast.Dict, ast.DictComp)):
         return frozenset({"dict"})
     if isinstance(node, ast.Name):
+        if hasattr(env, "of"):  # flow_types.FlowTypes: the types at this very read
+            return env.of(node)
         return env.get(node.id)  # the empty set while a fixed point is computed: nothing known yet
     if isinstance(node, (ast.Compare,)):
         return frozenset({"bool"})
@@ -73,9 +75,16 @@ def ast_types(node: ast.expr, env: dict[str, Types | None]) -> Types | None:
             return left
         return None
     if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id in ("abs", "round") and node.args \
+                and not node.keywords:
+            if node.func.id == "round" and (len(node.args) == 1 or (isinstance(node.args[1], ast.Constant)
+                                                                    and node.args[1].value is None)):
+                return frozenset({"int"})  # round(x) is an int
+            inner = ast_types(node.args[0], env)  # abs(x), round(x, n): the type of x (bools are ints)
+            if inner is None or not inner <= NUMBERS:
+                return None
+            return frozenset({"int" if t == "bool" else t for t in inner})
         if isinstance(node.func, ast.Name) and node.func.id in _CALL_TYPES:
-            if node.func.id == "abs" and node.args:
-                return ast_types(node.args[0], env)
             return frozenset({_CALL_TYPES[node.func.id]})
         if isinstance(node.func, ast.Attribute) and node.func.attr in _METHOD_TYPES:
             return frozenset({_METHOD_TYPES[node.func.attr]})
@@ -89,7 +98,9 @@ def annotation_types(annotation: ast.expr | None) -> Types | None:
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
         sides = [annotation.left, annotation.right]
         if any(isinstance(x, ast.Constant) and x.value is None for x in sides):
-            other = next(x for x in sides if not (isinstance(x, ast.Constant) and x.value is None))
+            other = next((x for x in sides if not (isinstance(x, ast.Constant) and x.value is None)), None)
+            if other is None:  # None | None (found by the mutation fuzzer: was StopIteration)
+                return frozenset({"none"})
             inner = annotation_types(other)
             return inner | {"none"} if inner else None
     if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name) \

@@ -16,15 +16,33 @@ class Aws:
     endpoint_url: str | None = None
 
     def __post_init__(self):
+        import re
+        import urllib.parse
+
         import boto3
-        self.session = boto3.session.Session(region_name=self.region)
-        if self.session.region_name is None:
+        if self.endpoint_url is not None:
+            url = urllib.parse.urlsplit(self.endpoint_url)
+            if url.scheme not in ("http", "https") or not url.netloc:
+                raise AwsError(f"--endpoint-url {self.endpoint_url!r} is not a URL such as http://127.0.0.1:5000")
+        try:
+            self.session = boto3.session.Session(region_name=self.region)
+        except Exception as e:  # noqa: BLE001 -- a broken profile or config file
+            raise explain(e, "reading the AWS configuration") from None
+        region = self.session.region_name
+        if region is None:
             raise AwsError("no AWS region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION")
+        if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", region):  # botocore's region rule
+            raise AwsError(f"--region {region!r} is not a region name such as eu-west-1")
         self._clients: dict = {}
 
     def client(self, service: str):
+        """A client, built inside the error wrapper: a bad endpoint, region or partial credentials
+        are one line, not a traceback."""
         if service not in self._clients:
-            self._clients[service] = self.session.client(service, endpoint_url=self.endpoint_url)
+            try:
+                self._clients[service] = self.session.client(service, endpoint_url=self.endpoint_url)
+            except Exception as e:  # noqa: BLE001
+                raise explain(e, f"creating the {service} client") from None
         return self._clients[service]
 
 

@@ -78,9 +78,10 @@ def invoke_command(name, input_text, no_wait, region, endpoint_url):
     Exit status: 0 succeeded, 3 the execution failed (its error and cause are printed).
     """
     from pysfn.deploy.executions import invoke
+    from pysfn import strict_json  # no NaN/Infinity, bounded depth, as Step Functions reads JSON
     try:
-        inp = json.loads(input_text)
-    except json.JSONDecodeError as e:
+        inp = strict_json.loads(input_text)
+    except ValueError as e:
         _fail(f"error: --input is not JSON: {e}")
     try:
         outcome = invoke(name, inp, wait=not no_wait, region=region, endpoint_url=endpoint_url,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from pysfn.deploy.aws import Aws, AwsError, explain
+from pysfn.deploy.names import check_name
+from pysfn.deploy.roles import role_problems, trust_policy
 
 RUNTIME = "python3.12"
 HANDLER = "handler.dispatch"
@@ -46,9 +48,11 @@ def lambda_policy(region: str, account: str, function: str) -> dict:
     ]}
 
 
-def machine_policy(function_arn: str) -> dict:
+def machine_policy(function_arn: str, services: list[dict] = ()) -> dict:
+    """Invoke the dispatcher, plus what the service integrations need (deploy/permissions.py)."""
     return {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [function_arn, function_arn + ":*"]}]}
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [function_arn, function_arn + ":*"]},
+        *services]}
 
 
 class _Deployer:
@@ -66,23 +70,43 @@ class _Deployer:
     def account(self) -> str:
         return self.call("reading the account id", self.aws.client("sts").get_caller_identity)["Account"]
 
-    def role(self, role_name: str, service: str, policy: dict) -> str:
+    def existing_role(self, role_name: str, service: str, trust: dict) -> dict | None:
+        """The role if it exists and is pysfn's; AwsError if it exists and is not (roles.py)."""
         iam = self.aws.client("iam")
         from botocore.exceptions import ClientError
         try:
-            arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
-            self.echo(f"  role {role_name}: exists, policy updated")
-            self.updated.append(role_name)
+            role = iam.get_role(RoleName=role_name)["Role"]
         except ClientError as e:
             if e.response.get("Error", {}).get("Code") != "NoSuchEntity":
                 raise explain(e, f"reading the role {role_name}") from None
+            role = None
+        except Exception as e:  # noqa: BLE001
+            raise explain(e, f"reading the role {role_name}") from None
+        if role is not None:  # adopted only if it is exactly what pysfn manages
+            problems = self.call(f"reading the policies of {role_name}", role_problems, iam=iam, role=role,
+                                 accepted_trusts=[trust, json.loads(_trust(service))])
+            if problems:
+                raise AwsError(f"the role {role_name} exists but is not the role pysfn manages: {'; '.join(problems)}. "
+                               "pysfn does not adopt it: delete it, or pass it with --role-arn/--lambda-role-arn "
+                               "to use it as it is")
+        return role
+
+    def role(self, role_name: str, service: str, policy: dict, trust: dict | None = None) -> str:
+        iam = self.aws.client("iam")
+        trust = trust or json.loads(_trust(service))
+        role = self.existing_role(role_name, service, trust)
+        if role is not None:
+            arn = role["Arn"]
+            self.call(f"writing the trust policy of {role_name}", iam.update_assume_role_policy, RoleName=role_name,
+                      PolicyDocument=json.dumps(trust))
+            self.echo(f"  role {role_name}: exists, policy updated")
+            self.updated.append(role_name)
+        else:
             arn = self.call(f"creating the role {role_name}", iam.create_role, RoleName=role_name,
-                            AssumeRolePolicyDocument=_trust(service),
+                            AssumeRolePolicyDocument=json.dumps(trust),
                             Description=f"pysfn: {self.name}, least privilege")["Role"]["Arn"]
             self.echo(f"  role {role_name}: created")
             self.created.append(role_name)
-        except Exception as e:  # noqa: BLE001
-            raise explain(e, f"reading the role {role_name}") from None
         self.call(f"writing the policy of {role_name}", iam.put_role_policy, RoleName=role_name,
                   PolicyName="pysfn", PolicyDocument=json.dumps(policy))
         return arn
@@ -181,6 +205,13 @@ class _Deployer:
         return arn
 
 
+def _partition(aws: Aws, region: str) -> str:
+    try:
+        return aws.session.get_partition_for_region(region) or "aws"
+    except Exception:  # noqa: BLE001 -- an unknown region: the commercial partition
+        return "aws"
+
+
 def find_state_machine(aws: Aws, name: str) -> str | None:
     """The ARN of the state machine called ``name``, or None."""
     sfn = aws.client("stepfunctions")
@@ -206,8 +237,7 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     from pysfn.compiler import compile_file
     from pysfn.packaging import build_zip_bytes
     from pysfn.packaging.dependencies import bundle
-    if not name or len(name) > 64 or not all(c.isalnum() or c in "-_" for c in name):
-        raise AwsError(f"--name {name!r}: use 1 to 64 letters, digits, '-' or '_'")
+    check_name(name)  # AWS's naming rules for every resource named after it, before any call
     aws = Aws(region, endpoint_url)
     d = _Deployer(aws, name, echo)
     function = f"{name}-dispatcher"
@@ -218,14 +248,31 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
                                 compiled.extracted_source, dependencies)
     echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {len(compiled.callees)} callee(s); "
          f"package {len(zip_bytes):,} bytes")
+    if bucket is None:  # over the direct-upload limit without a bucket: refused before any AWS call
+        d.code(function, zip_bytes, None)
     region_name = aws.session.region_name
     account = d.account() if lambda_role_arn is None or role_arn is None else None
+    partition = _partition(aws, region_name)
+    machine_arn = f"arn:{partition}:states:{region_name}:{account}:stateMachine:{name}"
+    # Both roles are checked before anything is created: a foreign role stops the deploy untouched.
+    if lambda_role_arn is None:
+        d.existing_role(f"{name}-pysfn-lambda", "lambda.amazonaws.com", trust_policy("lambda.amazonaws.com", account))
+    if role_arn is None:
+        d.existing_role(f"{name}-pysfn-machine", "states.amazonaws.com",
+                        trust_policy("states.amazonaws.com", account, machine_arn))
     if lambda_role_arn is None:
         lambda_role_arn = d.role(f"{name}-pysfn-lambda", "lambda.amazonaws.com",
-                                 lambda_policy(region_name, account, function))
+                                 lambda_policy(region_name, account, function),
+                                 trust_policy("lambda.amazonaws.com", account))
     function_arn = d.function(function, d.code(function, zip_bytes, bucket), lambda_role_arn, arch)
     if role_arn is None:
-        role_arn = d.role(f"{name}-pysfn-machine", "states.amazonaws.com", machine_policy(function_arn))
+        from pysfn.deploy.permissions import service_permissions
+        services = service_permissions(compiled.definition, region_name, account)
+        for warning in services.warnings:
+            echo(f"warning: {warning}")
+        role_arn = d.role(f"{name}-pysfn-machine", "states.amazonaws.com",
+                          machine_policy(function_arn, services.statements),
+                          trust_policy("states.amazonaws.com", account, machine_arn))
     definition = compile_file(source, lambda_arn=function_arn, entry=entry).definition
     machine_arn = d.state_machine(definition, role_arn, express)
     echo(f"deployed {name}: {machine_arn}")

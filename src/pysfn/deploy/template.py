@@ -32,8 +32,14 @@ def _logs_policy() -> dict:
 
 
 def _trust(service: str) -> dict:
+    """Trust with the confused-deputy conditions (deploy/roles.py): this account only, and for the
+    state machine's role, state machines of this account and region only (its name is generated)."""
+    condition = {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    if service == "states.amazonaws.com":
+        condition["ArnLike"] = {"aws:SourceArn": {
+            "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*"}}
     return {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole", "Condition": condition}]}
 
 
 def _invoke_policy() -> dict:
@@ -41,6 +47,18 @@ def _invoke_policy() -> dict:
     return {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "lambda:InvokeFunction",
          "Resource": [arn, {"Fn::Join": ["", [arn, ":*"]]}]}]}
+
+
+def _service_policies(definition: dict) -> list[dict]:
+    """The service integrations' permissions (deploy/permissions.py), ARNs through Fn::Sub."""
+    from pysfn.deploy.permissions import service_permissions
+    statements = service_permissions(definition).statements
+    if not statements:
+        return []
+    for statement in statements:
+        statement["Resource"] = [{"Fn::Sub": r} if "${" in r else r for r in statement["Resource"]]
+    return [{"PolicyName": "service-integrations",
+             "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
 
 
 def template(compiled, fmt: str = "cloudformation", express: bool = False, arch: str = "x86_64") -> dict:
@@ -56,7 +74,8 @@ def template(compiled, fmt: str = "cloudformation", express: bool = False, arch:
     }
     machine_role = {"Type": "AWS::IAM::Role", "Properties": {
         "AssumeRolePolicyDocument": _trust("states.amazonaws.com"),
-        "Policies": [{"PolicyName": "invoke-dispatcher", "PolicyDocument": _invoke_policy()}]}}
+        "Policies": [{"PolicyName": "invoke-dispatcher", "PolicyDocument": _invoke_policy()},
+                     *_service_policies(compiled.definition)]}}
     lambda_role = {"Type": "AWS::IAM::Role", "Properties": {
         "AssumeRolePolicyDocument": _trust("lambda.amazonaws.com"),
         "Policies": [{"PolicyName": "own-logs", "PolicyDocument": _logs_policy()}]}}

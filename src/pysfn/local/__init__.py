@@ -19,11 +19,12 @@ Choice rules), ``expressions`` (JSONata templates, the Step Functions functions)
 (the execution record).
 
 Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
-service integrations other than Lambda (``lambda:invoke`` and plain function ARNs),
-``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader, ItemBatcher, ResultWriter,
-``Credentials``. Locally, nothing times out, Parallel branches and Map iterations run one after
-another in order, and a DISTRIBUTED Map's iterations are child executions (their own history,
-no outer variables, failures counted against the tolerated thresholds).
+service integrations other than Lambda and the request-response ones made with boto3
+(``service_tasks``), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
+ItemBatcher, ResultWriter, ``Credentials``. Locally, Task timeouts never fire (a run is bounded
+instead as AWS bounds an execution: ``limits.RunLimits``), Parallel branches and Map iterations
+run one after another in order, and a DISTRIBUTED Map's iterations are child executions (their
+own history, no outer variables, failures counted against the tolerated thresholds).
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ from typing import Any
 from .definition import load
 from .errors import InvalidDefinition, StatesError, UnsupportedFeature
 from .interpreter import Interpreter, Invoke
-from .limits import PAYLOAD_LIMIT, text_size
+from .limits import PAYLOAD_LIMIT, ExecutionBounds, ExecutionStopped, RunLimits, activate, text_size
 from .record import ExecutionRecord, to_json_text
 from .scopes import Scope
 
-__all__ = ["run_definition", "ExecutionResult", "ExecutionRecord", "UnsupportedFeature", "InvalidDefinition"]
+__all__ = ["run_definition", "ExecutionResult", "ExecutionRecord", "UnsupportedFeature", "InvalidDefinition",
+           "RunLimits"]
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 STATE_MACHINE_NAME = "pysfn-local"
@@ -77,6 +79,7 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
                    execution_name: str = "local", context_overrides: dict | None = None,
+                   limits: RunLimits | None = None, aws_endpoint_url: str | None = None,
                    workflow_type: str = "STANDARD") -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
@@ -86,12 +89,23 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     of ``invoke`` itself (a bug in the caller, not a Lambda error). Waits and retry back-offs are
     recorded and skipped unless ``skip_waits=False``. ``context_overrides`` updates the context
     object (``{"Execution": {"Name": ...}}`` merges into ``$states.context.Execution``).
-    ``workflow_type="EXPRESS"`` runs it as an Express execution (its context object differs).
+    ``limits`` bounds the run (``RunLimits.standard()`` by default: 25,000 history events, 1 s per
+    expression; ``RunLimits.express()``: 5 minutes): past a bound the execution fails as AWS
+    would fail it (status FAILED with ``States.Runtime``, or TIMED_OUT with ``States.Timeout``).
+    Service-integration Tasks (DynamoDB, SQS, ``aws-sdk:*``) are made with boto3, against
+    ``aws_endpoint_url`` when given (moto_server, LocalStack), else boto3's own default.
+    ``workflow_type="EXPRESS"`` runs it as an Express execution (its context object has no
+    ``RedriveCount``; the bounds are ``RunLimits.express()`` unless ``limits`` is given).
     """
+    from pysfn.strict_json import MAX_DEPTH, loads, value_depth  # deep JSON: a clear error, no RecursionError
     if workflow_type not in ("STANDARD", "EXPRESS"):
         raise ValueError(f"workflow_type must be STANDARD or EXPRESS, not {workflow_type!r}")
     if isinstance(definition, str):
-        definition = json.loads(definition)
+        definition = loads(definition)
+    for what, value in (("the definition", definition), ("the execution input", input)):
+        if value_depth(value) > MAX_DEPTH:
+            raise ValueError(f"{what} is nested more than {MAX_DEPTH} levels deep; pysfn reads JSON at most "
+                             f"{MAX_DEPTH} levels deep")
     machine = load(definition)
     text = to_json_text(input)
     if text_size(text) > PAYLOAD_LIMIT:  # StartExecution itself refuses it: there is no execution
@@ -103,13 +117,22 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     record = ExecutionRecord()
     record.add_event("ExecutionStarted", "executionStartedEventDetails",
                      {"input": text, "roleArn": context["Execution"].get("RoleArn")})
-    interpreter = Interpreter(invoke, record, context, skip_waits)
+    limits = limits or (RunLimits.express() if workflow_type == "EXPRESS" else RunLimits.standard())
+    interpreter = Interpreter(invoke, record, context, skip_waits, ExecutionBounds(limits, record))
+    previous = activate(limits)
+    interpreter.aws_endpoint_url = aws_endpoint_url
     try:
         _, text = interpreter.run_machine(machine, value, text, Scope())
+    except ExecutionStopped as stop:  # a bound of the whole execution: no Catch saw it
+        kind = "ExecutionTimedOut" if stop.status == "TIMED_OUT" else "ExecutionFailed"
+        record.add_event(kind, f"{kind[0].lower()}{kind[1:]}EventDetails", {"error": stop.error, "cause": stop.cause})
+        return ExecutionResult(stop.status, None, stop.error, stop.cause, record)
     except StatesError as failure:
         details = {key: value for key, value in (("error", failure.error), ("cause", failure.cause))
                    if value is not None}
         record.add_event("ExecutionFailed", "executionFailedEventDetails", details)
         return ExecutionResult("FAILED", None, failure.error, failure.cause, record)
+    finally:
+        activate(previous)
     record.add_event("ExecutionSucceeded", "executionSucceededEventDetails", {"output": text})
     return ExecutionResult("SUCCEEDED", json.loads(text), record=record)

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import jsonpath_definition
 from .errors import InvalidDefinition, UnsupportedFeature
+from .service_tasks import is_service_resource
 from .expressions import Template, compile_template
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
@@ -202,6 +203,12 @@ class _Loader:
 
     def load_task(self, state: State, body: dict) -> None:
         resource = body.get("Resource")
+        if is_service_resource(resource):  # an AWS service integration, run with boto3 (service_tasks.py)
+            state.resource = resource
+            state.arguments = self.template(state.name, body.get("Arguments", {}), "Arguments")
+            state.timeouts = [self.template(state.name, body[key], key)
+                              for key in ("TimeoutSeconds", "HeartbeatSeconds") if key in body]
+            return
         if resource != LAMBDA_INVOKE and not (isinstance(resource, str) and _LAMBDA_ARN.match(resource)):
             raise UnsupportedFeature(
                 f"state '{state.name}': Resource {resource!r} is not supported by pysfn.local (only "

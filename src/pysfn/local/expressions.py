@@ -39,6 +39,7 @@ from jsonata.utils import Utils
 from .aws_jsonata import DOUBLE_INTEGERS, number_out, parse_program, to_engine
 
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
+from .limits import check_range_size, evaluation_hook, guarded_functions
 
 NULL = Utils.NULL_VALUE
 _NAME = re.compile(r"\$(\w+)")          # the names an expression may read (a superset is harmless)
@@ -105,6 +106,7 @@ def _sfn_range(start=None, end=None, step=None):
             raise ExpressionError(f"$range: {name} must be a number")
     if step == 0:
         raise ExpressionError("$range: step must not be 0")
+    check_range_size(start, end, step, ExpressionError)  # before allocating (limits.py)
     values, i = [], 0
     while True:  # start + i*step, not repeated addition: no drift with fractional steps
         value = start + i * step
@@ -231,7 +233,7 @@ class Expression:
         self.variable = text[1:] if _VARIABLE.match(text) and text != "$states" else None
         self.program = parse_program(text)  # jsonata-python with AWS's behaviour; raises on a syntax error
         self.program.set_output_convert_nulls(False)  # keep null (NULL_VALUE) apart from undefined
-        for name, function in STEP_FUNCTIONS_FUNCTIONS.items():
+        for name, function in {**STEP_FUNCTIONS_FUNCTIONS, **guarded_functions(ExpressionError)}.items():
             self.program.register_lambda(name, function)
         self.names = tuple(sorted(set(_NAME.findall(text)) - {"states"}))
 
@@ -244,6 +246,9 @@ class Expression:
             except KeyError:
                 pass  # not a variable: JSONata decides (a function name, or undefined)
         bindings = {"states": to_engine(states)}  # nulls and big integers as AWS reads them
+        hook = evaluation_hook(ExpressionError)  # the per-expression time budget (limits.py)
+        if hook is not None:
+            bindings["__evaluate_entry"] = hook
         for name in self.names:
             try:
                 value = lookup(name)

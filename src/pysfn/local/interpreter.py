@@ -20,11 +20,13 @@ import time
 from typing import Any, Callable
 
 from . import definition as asl
-from .errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError, UnsupportedFeature, lambda_cause, matches
-from .expressions import Site, Template
 from .choice_rules import timestamp
+from .errors import (EXCEED_TOLERATED_FAILURE_THRESHOLD, NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError,
+                     UnsupportedFeature, lambda_cause, matches)
+from .expressions import Site, Template
 from .jsonpath_states import JsonPathStates, map_failure_limits
-from .limits import check_payload, check_result
+from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload, check_result
+from .service_tasks import is_service_resource, run_service_task
 from .record import ExecutionRecord, to_json_text
 from .scopes import Scope
 
@@ -32,11 +34,14 @@ Invoke = Callable[[str, Any], dict]
 
 
 class Interpreter(JsonPathStates):
-    def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool):
+    def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool,
+                 bounds: ExecutionBounds | None = None):
         self.invoke = invoke
         self.record = record
+        self.bounds = bounds or ExecutionBounds(RunLimits(), record)  # history/duration (limits.py)
         self.context = context  # {"Execution": ..., "StateMachine": ...}: shared by every state
         self.skip_waits = skip_waits
+        self.aws_endpoint_url: str | None = None  # service integrations: boto3's endpoint (None: its default)
         self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
                          "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
                          "Parallel": self.run_parallel, "Map": self.run_map}
@@ -50,6 +55,7 @@ class Interpreter(JsonPathStates):
         name = machine.start_at
         while name is not None:
             state = machine.states[name]
+            self.bounds.check()
             entered = self.record.enter(state.type, state.name, text)
             try:
                 handlers = self.handlers if state.language == "JSONata" else self.jsonpath_handlers
@@ -203,6 +209,7 @@ class Interpreter(JsonPathStates):
                 self.log_failure(failure, state)
                 delay = self.retry_delay(state, counts, failure)
                 if delay is not None:
+                    self.bounds.check()
                     retry_count += 1
                     self.record.retries += 1
                     self.record.transitions += 1  # AWS bills every retry attempt as a transition
@@ -234,7 +241,11 @@ class Interpreter(JsonPathStates):
                 continue
             if counts[i] >= retrier.max_attempts:
                 return None
-            delay = retrier.interval_seconds * retrier.backoff_rate ** counts[i]
+            try:
+                delay = retrier.interval_seconds * retrier.backoff_rate ** counts[i]
+            except OverflowError:  # MaxAttempts in the thousands: no execution lives past a year anyway
+                delay = MAX_RETRY_DELAY
+            delay = min(delay, MAX_RETRY_DELAY)
             counts[i] += 1
             if retrier.max_delay_seconds is not None:
                 delay = min(delay, retrier.max_delay_seconds)
@@ -252,6 +263,8 @@ class Interpreter(JsonPathStates):
             arguments = state.arguments.evaluate(site) if state.arguments is not None else None
         for timeout in state.timeouts:  # evaluated as AWS does; a local call never times out
             timeout.evaluate(site)
+        if is_service_resource(state.resource):
+            return self.service_task(state, arguments)
         if state.resource == asl.LAMBDA_INVOKE:
             if not isinstance(arguments, dict) or not isinstance(arguments.get("FunctionName"), str):
                 raise site.fail("The Arguments of lambda:invoke must be an object with a string FunctionName, "
@@ -281,6 +294,26 @@ class Interpreter(JsonPathStates):
         if prefix == "Task":
             return {"Payload": value, "StatusCode": 200, "ExecutedVersion": "$LATEST"}
         return value
+
+    def service_task(self, state: asl.State, arguments: Any) -> Any:
+        """An AWS service integration, called with boto3 (service_tasks.py)."""
+        kind, _, action = state.resource[len("arn:aws:states:::"):].rpartition(":")
+        details = {"resourceType": kind, "resource": action, "parameters": to_json_text(arguments)}
+        self.record.add_event("TaskScheduled", "taskScheduledEventDetails", details)
+        self.record.add_event("TaskStarted", "taskStartedEventDetails", {"resourceType": kind, "resource": action})
+        try:
+            result = run_service_task(state.resource, arguments, None, self.aws_endpoint_url)
+        except StatesError as failure:
+            self.record.add_event("TaskFailed", "taskFailedEventDetails",
+                                  {"resourceType": kind, "resource": action, "error": failure.error,
+                                   "cause": failure.cause})
+            failure.logged = True
+            raise
+        text = to_json_text(result)
+        self.record.add_event("TaskSucceeded", "taskSucceededEventDetails",
+                              {"resourceType": kind, "resource": action, "output": text})
+        check_result(text, kind.split(":")[-1])  # AWS-MEASURED: an oversized SDK result is catchable
+        return result
 
     def call_lambda(self, state: asl.State, function: str, payload: Any) -> tuple[bool, Any, str | None]:
         """``(True, output, output JSON)`` or ``(False, StatesError, None)``."""

@@ -87,7 +87,12 @@ def _load_succeed(loader, state, body):
 def _load_task(loader, state, body):
     from .definition import LAMBDA_INVOKE, _LAMBDA_ARN, check_lambda_arguments, check_timeouts
     from .errors import UnsupportedFeature
+    from .service_tasks import is_service_resource
     resource = body.get("Resource")
+    if is_service_resource(resource):  # an AWS service integration, run with boto3: Parameters are its arguments
+        state.resource = resource
+        check_timeouts(state.name, body)
+        return
     if resource != LAMBDA_INVOKE and not (isinstance(resource, str) and _LAMBDA_ARN.match(resource)):
         raise UnsupportedFeature(
             f"state '{state.name}': Resource {resource!r} is not supported by pysfn.local (only "

@@ -50,7 +50,7 @@ class InProcessDispatcher:
         except Exception as e:  # reported as the Lambda runtime reports an unhandled error
             return {"errorType": type(e).__name__, "errorMessage": str(e)}
         try:
-            json.dumps(result)
+            json.dumps(result, allow_nan=False)  # NaN/Infinity: not JSON, Step Functions cannot read it
         except (TypeError, ValueError) as e:  # the Lambda runtime cannot send it back either
             return {"errorType": "Runtime.MarshalError", "errorMessage": f"Unable to marshal response: {e}"}
         return {"ok": result}

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pysfn.compiler.extraction import extracted_module_name
 from pysfn.packaging.imports import RUNTIME_PACKAGE, find_local_modules
+from pysfn.packaging.safe_files import module_name_problem, read_regular, why_not_shipped
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can store
 FILE_MODE = 0o100644  # a regular file, rw-r--r--
@@ -35,7 +36,7 @@ COMPRESS_LEVEL = 9
 DIRECT_UPLOAD_LIMIT = 50 * 1000 * 1000
 UNZIPPED_LIMIT = 250 * 2**20
 HANDLER = "handler.py"
-RUNTIME_FILES = ("__init__.py", "runtime.py", "contract.py")  # the dependency-free part of pysfn
+RUNTIME_FILES = ("__init__.py", "runtime.py", "contract.py", "aws.py")  # the dependency-free part of pysfn
 # Top-level names a local module must not take: it would shadow the handler or the runtime.
 _RESERVED = {HANDLER, HANDLER[:-3], RUNTIME_PACKAGE, RUNTIME_PACKAGE + ".py"}
 
@@ -85,9 +86,10 @@ def render_handler(module_name: str, callees: list[str]) -> str:
                                                 extracted_import=imports)
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, follow: bool = False) -> bytes:
+    """A regular file's bytes, never blocking or unbounded (safe_files.read_regular)."""
     try:
-        return path.read_bytes()
+        return read_regular(path, follow=follow)
     except OSError as e:
         raise PackagingError(f"cannot read {path}: {e.strerror or e}") from None
 
@@ -101,7 +103,7 @@ def _archive_name(path: Path, root: Path) -> str:
                              "the Lambda can only import modules that sit next to the workflow") from None
 
 
-def _local_files(local_modules, root: Path) -> dict[str, Path]:
+def _local_files(local_modules, root: Path, workflow_module: str) -> dict[str, Path]:
     """Archive name -> file for the local modules (files, or package directories expanded)."""
     files = {}
     for item in local_modules:
@@ -114,10 +116,18 @@ def _local_files(local_modules, root: Path) -> dict[str, Path]:
                     or any(part.startswith(".") for part in file.relative_to(path.parent).parts):
                 continue
             name = _archive_name(file, root)
+            reason = why_not_shipped(file, root)  # links, FIFOs, devices: never shipped
+            if reason is not None:  # (find_local_modules leaves them out; a caller named this one)
+                raise PackagingError(f"cannot read {file}: {reason}")
             if name.split("/")[0] in _RESERVED:
                 raise PackagingError(f"the local module {name} would clash with the package's own "
                                      f"'{name.split('/')[0]}': rename it")
             files[name] = file
+    for name in files:
+        top = name.split("/")[0].removesuffix(".py")
+        problem = module_name_problem(top, workflow_module, "the local module")
+        if problem:
+            raise PackagingError(problem)
     return files
 
 
@@ -134,7 +144,7 @@ def _add_dependencies(files: dict[str, bytes], dependencies: dict[str, Path]) ->
         if top in ours and not top.endswith((".dist-info", ".data")):
             raise PackagingError(f"a dependency installs '{name}', which clashes with the package's "
                                  f"'{ours[top]}': rename your module or drop the dependency")
-        files[name] = _read(path)
+        files[name] = _read(path, follow=True)  # installed by pip, outside the workflow directory
 
 
 def package_files(source_path, callees: list[str], local_modules=None, extracted: str | None = None,
@@ -148,8 +158,11 @@ def package_files(source_path, callees: list[str], local_modules=None, extracted
     root = source_path.parent
     if local_modules is None:
         local_modules = find_local_modules(source_path)
-    files = {name: _read(path) for name, path in _local_files(local_modules, root).items()}
-    files[source_path.name] = _read(source_path)
+    problem = module_name_problem(source_path.stem, source_path.stem, "the workflow module")
+    if problem:
+        raise PackagingError(problem)
+    files = {name: _read(path) for name, path in _local_files(local_modules, root, source_path.stem).items()}
+    files[source_path.name] = _read(source_path, follow=True)  # the file the user named may be a link
     files[HANDLER] = render_handler(source_path.stem, callees).encode("utf-8")
     if extracted:
         files[extracted_module_name(source_path.stem) + ".py"] = extracted.encode("utf-8")
