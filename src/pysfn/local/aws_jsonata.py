@@ -347,6 +347,12 @@ class _Native(Jsonata.JNativeFunction):
         self.nargs = builtin.nargs
 
 
+def builtin_replacement(name: str, method) -> _Native:
+    """``method`` in place of the built-in ``$name``, keeping its signature (for
+    ``program.register_function``)."""
+    return _Native(name, method)
+
+
 _NATIVES: dict[str, _Native] = {}
 
 

@@ -36,8 +36,7 @@ from typing import Any, Callable
 from jsonata import Jsonata
 from jsonata.utils import Utils
 
-from .aws_jsonata import DOUBLE_INTEGERS, number_out, parse_program, to_engine
-
+from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, number_out, parse_program, to_engine
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
 from .limits import check_range_size, evaluation_hook, guarded_functions
 
@@ -233,8 +232,10 @@ class Expression:
         self.variable = text[1:] if _VARIABLE.match(text) and text != "$states" else None
         self.program = parse_program(text)  # jsonata-python with AWS's behaviour; raises on a syntax error
         self.program.set_output_convert_nulls(False)  # keep null (NULL_VALUE) apart from undefined
-        for name, function in {**STEP_FUNCTIONS_FUNCTIONS, **guarded_functions(ExpressionError)}.items():
+        for name, function in STEP_FUNCTIONS_FUNCTIONS.items():
             self.program.register_lambda(name, function)
+        for name, function in guarded_functions(ExpressionError).items():  # built-ins: keep their signatures
+            self.program.register_function(name, builtin_replacement(name, function))
         self.names = tuple(sorted(set(_NAME.findall(text)) - {"states"}))
 
     def evaluate(self, lookup: Callable[[str], Any], states: dict) -> Any:
