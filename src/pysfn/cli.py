@@ -270,6 +270,18 @@ def _trace_line(comment: str) -> str:
 
 
 
+def _json_line(value) -> str:
+    """JSON text as it is, or with escapes (ASCII JSON) when it holds half of a character above U+FFFF
+    (AWS's UTF-16 strings can split one: ``$split(s, '')``), which no terminal encoding takes."""
+    from pysfn import strict_json
+    text = strict_json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return strict_json.dumps(value)
+    return text
+
+
 def _local_workflow(compiled):
     """The compiled machine with its module's handler loaded in-process, or one error line."""
     from pysfn.packaging import PackagingError
@@ -361,9 +373,8 @@ def run_command(source, input_text, entry, definition, stats, trace, express, ma
                    f"retries: {record.retries}  waits skipped: {len(record.waits)}  "
                    f"estimated cost: ${record.estimated_cost_usd():.6f} (Standard)", err=True)
     if result.status == "SUCCEEDED":
-        from pysfn import strict_json
         try:
-            text = strict_json.dumps(result.output, ensure_ascii=False)
+            text = _json_line(result.output)
         except ValueError as e:  # never print NaN/Infinity: no JSON reader would take it back
             _fail(f"execution failed: pysfn.OutputNotJSON: the output is not JSON: {e}", EXIT_EXECUTION_FAILED)
         _stdout(text + "\n")

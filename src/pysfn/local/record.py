@@ -83,6 +83,10 @@ class ExecutionRecord:
     waits: list[tuple[str, float]] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
 
+    # the history being written: ``events``, or a DISTRIBUTED Map's child execution's own history
+    _current: list | None = field(default=None, repr=False)
+    child_executions: list[list[dict]] = field(default_factory=list)
+
     @property
     def lambda_invocations(self) -> int:
         return len(self.lambda_calls)
@@ -97,13 +101,31 @@ class ExecutionRecord:
         return [list(c.args) for c in self.lambda_calls if c.callee == callee]
 
     def add_event(self, type_: str, details_key: str | None = None, details: dict | None = None) -> int:
-        """Append an event; returns its id."""
-        event_id = len(self.events) + 1
+        """Append an event to the history being written; returns its id."""
+        events = self.events if self._current is None else self._current
+        event_id = len(events) + 1
         event = {"id": event_id, "previousEventId": event_id - 1, "type": type_, "timestamp": _now()}
         if details_key is not None:
             event[details_key] = details if details is not None else {}
-        self.events.append(event)
+        events.append(event)
         return event_id
+
+    def event(self, event_id: int) -> dict:
+        """An event of the history being written."""
+        return (self.events if self._current is None else self._current)[event_id - 1]
+
+    def begin_child(self, input_text: str) -> list | None:
+        """A DISTRIBUTED Map's iteration is a child execution with its own history (AWS's parent
+        history shows none of its states): until ``end_child``, events go there. Returns what
+        to pass to ``end_child``."""
+        outer = self._current
+        self._current = []
+        self.child_executions.append(self._current)
+        self.add_event("ExecutionStarted", "executionStartedEventDetails", {"input": input_text})
+        return outer
+
+    def end_child(self, outer: list | None) -> None:
+        self._current = outer
 
     def enter(self, state_type: str, name: str, input_text: str) -> int:
         """A state is entered (its input as JSON text): one transition. Returns the id of its
