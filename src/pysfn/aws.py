@@ -33,7 +33,8 @@ import datetime
 import re
 from typing import Any
 
-__all__ = ["AwsServiceError", "OPTIMIZED", "client_name", "error_names", "pascal_service", "sfn_error_name"]
+__all__ = ["AwsServiceError", "OPTIMIZED", "call", "client_name", "error_class", "error_names", "pascal_service",
+           "sfn_error_name"]
 
 # boto3 (client, method) -> the optimized integration's resource suffix (arn:aws:states:::SUFFIX).
 OPTIMIZED = {
