@@ -25,6 +25,7 @@ import pytest
 
 import oracle
 from differential import canonical
+from pysfn.compiler.numbers import output_value
 import pysfn
 from pysfn.compiler import compile_file
 from pysfn.local import ExecutionRecord, InvalidDefinition, UnsupportedFeature, run_definition
@@ -65,12 +66,17 @@ def lambdas():
 def assert_same(ours, theirs: dict, context: str, transitions: bool = True) -> None:
     assert ours.status == theirs["status"], context
     if ours.status == "SUCCEEDED":
-        assert canonical(ours.output) == canonical(theirs["output"]), context  # type-strict numbers
+        # type-strict, as the execution output shows numbers (one JSON number type: 1e300 is whole)
+        assert canonical(output_value(ours.output)) == canonical(output_value(theirs["output"])), context
     elif ours.error == QUERY_ERROR:  # moto reports JSONata runtime errors as States.Runtime
         assert theirs["error"] in (QUERY_ERROR, "States.Runtime"), context
     else:
         assert (ours.error, ours.cause) == (theirs["error"], theirs["cause"]), context
     assert ours.record.lambda_invocations == theirs["lambda_calls"], context
+    if ours.status == "FAILED" and ours.error == QUERY_ERROR and theirs["error"] == "States.Runtime":
+        # moto cannot catch its States.Runtime; AWS (and pysfn.local) catch the QueryEvaluationError,
+        # so a machine with a catcher for it (optimize/input_check.py) takes more states before failing
+        transitions = False
     if transitions:
         assert ours.record.transitions - ours.record.retries == theirs["transitions"], context
 

@@ -145,8 +145,17 @@ def _str(args: list[str]) -> str:
     """``str(x)`` for a value the front end knows is an int, str, bool or None."""
     x = f"{T}x"
     return (f"({x} := {args[0]}; $type({x}) = 'string' ? {x} : $type({x}) = 'boolean' ? ({x} ? 'True' : 'False') "
-            f": $type({x}) = 'null' ? 'None' : $type({x}) = 'number' and {_is_int(x)} and $abs({x}) < 1e15 "
-            f"? $string({x}) : $error('ValueError: pysfn: this number cannot be formatted exactly here'))")
+            f": $type({x}) = 'null' ? 'None' : $type({x}) = 'number' and {_is_int(x)} "
+            f"? ($abs({x}) < 1e15 ? $string({x}) : {_big_int_text(x)}) "
+            f": $error('ValueError: pysfn: this number cannot be formatted exactly here'))")
+
+
+def _big_int_text(x: str) -> str:
+    """An int of 16 digits (up to 2**53) written exactly: JSONata's $string writes 15 significant
+    digits, so the last 8 digits are written on their own (exact arithmetic below 2**53)."""
+    a, h = f"{T}ab", f"{T}hi"
+    return (f"({a} := $abs({x}); {h} := $floor({a} / 100000000); ({x} < 0 ? '-' : '') & $string({h}) "
+            f"& $pad($string({a} - {h} * 100000000), -8, '0'))")
 
 
 def _concat(args: list[str]) -> str:
@@ -216,7 +225,28 @@ AUGMENTED = {  # x op= y: the same operation, CPython names the operator "op=" i
     "%=": _binary(_floor_op("%", "%=")),
 }
 
+def _int_arith(symbol: str):
+    """``a op b`` where both are ints by their static types (types.py): no type switch, only
+    the check that the result is still an exact JSON integer."""
+    def generate(args: list[str]) -> str:
+        r = f"{T}res"
+        return (f"({r} := {args[0]} {symbol} {args[1]}; $abs({r}) > {MAX_EXACT} "
+                f"? $error('OverflowError: pysfn: an integer beyond 2**53 cannot be exact in JSON') : {r})")
+    return generate
+
+
+def _plain_compare(symbol: str):
+    """A comparison of two ints (or ==/!= of two strs) by their static types: JSONata's own."""
+    return lambda args: f"({args[0]}) {symbol} ({args[1]})"
+
+
+TYPED_COMPARE = {"typed" + py: _plain_compare(js) for py, js in
+                 (("==", "="), ("!=", "!="), ("<", "<"), ("<=", "<="), (">", ">"), (">=", ">="))}
+
+
 OPS = {
+    **TYPED_COMPARE,
+    "int+": _int_arith("+"), "int-": _int_arith("-"), "int*": _int_arith("*"),
     "+": _binary(_add), "-": _binary(_sub), "*": _binary(_mul), "/": _binary(_truediv),
     "//": _binary(_floor_op("//")),
     "%": _binary(_floor_op("%")),

@@ -36,7 +36,7 @@ from jsonata import Jsonata
 from jsonata.utils import Utils
 
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
-from .limits import check_range_size, evaluation_hook, guarded_functions
+from .limits import bounded_regex_engine, check_range_size, evaluation_hook, guarded_functions
 
 NULL = Utils.NULL_VALUE
 _NAME = re.compile(r"\$(\w+)")          # the names an expression may read (a superset is harmless)
@@ -171,7 +171,8 @@ class Expression:
         self.text = text
         # A bare ``$name`` evaluates to the variable's value unchanged: looked up without JSONata.
         self.variable = text[1:] if _VARIABLE.match(text) and text != "$states" else None
-        self.program = Jsonata(text)  # raises on a syntax error
+        engine = bounded_regex_engine(ExpressionError)  # regex literals time out (limits.py)
+        self.program = Jsonata(text, engine) if engine else Jsonata(text)  # raises on a syntax error
         self.program.set_output_convert_nulls(False)  # keep null (NULL_VALUE) apart from undefined
         for name, function in {**STEP_FUNCTIONS_FUNCTIONS, **guarded_functions(ExpressionError)}.items():
             self.program.register_lambda(name, function)
