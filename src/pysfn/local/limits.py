@@ -16,15 +16,26 @@ EXECUTION_VARIABLES_LIMIT = 10 * 1024 * 1024  # all variables held by one execut
 
 def text_size(text: str) -> int:
     """Size in bytes of JSON text once encoded as UTF-8."""
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
+    # "surrogatepass": a lone surrogate (half of a character above U+FFFF, which AWS's UTF-16
+    # strings can produce: aws_jsonata) counts as the three bytes it would take
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def check_payload(text: str, what: str) -> None:
-    """``text`` is the JSON of a payload; ``what`` names it in the cause."""
+def check_payload(text: str, name: str) -> None:
+    """``text`` is the JSON of the output of the state ``name``: AWS's wording."""
     if len(text) > PAYLOAD_LIMIT // 4 and text_size(text) > PAYLOAD_LIMIT:
-        raise StatesError(DATA_LIMIT_EXCEEDED,
-                          f"{what} has a size exceeding the maximum number of bytes service limit "
-                          f"({text_size(text)} bytes > {PAYLOAD_LIMIT}).")
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{name}' returned a result with a size "
+                                               f"exceeding the maximum number of bytes service limit.")
+
+
+def check_result(text: str, name: str) -> None:
+    """A Task's result (the Lambda response) over the quota: unlike the other quota errors, a
+    Catch on States.ALL catches it (AWS-MEASURED and the corpus)."""
+    try:
+        check_payload(text, name)
+    except StatesError as error:
+        error.catchable = True
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
