@@ -142,6 +142,14 @@ class Hoister:
         if isinstance(node, ast.Compare):
             return all(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in node.ops) \
                 and self.safe(node.left) and all(self.safe(c) for c in node.comparators)
+        # str()/repr() of a JSON value and f-strings without format specs never raise: staying in
+        # place, they are computed with the rest (extracted with it if it is extracted)
+        if isinstance(node, ast.JoinedStr):
+            return all(isinstance(v, ast.Constant) or isinstance(v, ast.FormattedValue)
+                       and v.format_spec is None and self.safe(v.value) for v in node.values)
+        if isinstance(node, ast.Call) and self.fc.builtin_name(node.func) in ("str", "repr", "bool") \
+                and len(node.args) == 1 and not node.keywords:
+            return self.safe(node.args[0])
         return False
 
     # ------------------------------------------------------------------ the rewrite
