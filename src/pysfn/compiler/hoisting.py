@@ -266,15 +266,21 @@ class Hoister:
 
     def lin_comprehension(self, node, top: bool) -> tuple[list[ast.stmt], ast.expr]:
         fc = self.fc
+        target = node.generators[0].target if node.generators else None
+        # [f(a, b) for a, b in pairs]: each item unpacked in the Map iteration (fanout.py), no `if`
+        unpacking = isinstance(target, (ast.Tuple, ast.List)) and target.elts \
+            and all(isinstance(e, ast.Name) for e in target.elts) and not node.generators[0].ifs
         if len(node.generators) != 1 or node.generators[0].is_async \
-                or not isinstance(node.generators[0].target, ast.Name):
+                or not (isinstance(target, ast.Name) or unpacking):
             raise fc.rep.error(node, "a comprehension that calls a callee takes one 'for' over a plain name",
                                "[f(x) for x in items]; nest a second comprehension in the element if needed")
         gen = node.generators[0]
         before, items = self.lin(gen.iter)
-        if not self.feeds_a_map(items):  # sorted(xs), a library call: computed first, on its own
+        if not self.feeds_a_map(items):  # sorted(xs), zip(...), a library call: computed first, on its
+            # own, as the list of the items Python walks (an iterator is no value a variable can hold)
             t = self.temp(gen.iter, "items")
-            before.append(self.assign(t, items, gen.iter))
+            walked = ast.copy_location(ast.Call(ast.Name("list", ast.Load()), [items], []), items)
+            before.append(self.assign(t, walked, gen.iter))
             items = self.load(t, gen.iter)
         comp = copy.copy(node)
         comp.generators = [ast.copy_location(ast.comprehension(gen.target, items, gen.ifs, 0), gen)]
@@ -283,6 +289,9 @@ class Hoister:
                 return before, comp
             t = self.temp(node, "mapped")
             return before + [self.assign(t, comp, node)], self.load(t, node)
+        if unpacking:
+            raise fc.rep.error(node, "a comprehension that calls a callee takes one 'for' over a plain name",
+                               "[f(x) for x in items]; nest a second comprehension in the element if needed")
         comp.pysfn_map = True  # compiled by map_with_body
         if top:
             return before, comp
