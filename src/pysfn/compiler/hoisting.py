@@ -279,7 +279,10 @@ class Hoister:
         if not self.feeds_a_map(items):  # sorted(xs), zip(...), a library call: computed first, on its
             # own, as the list of the items Python walks (an iterator is no value a variable can hold)
             t = self.temp(gen.iter, "items")
-            walked = ast.copy_location(ast.Call(ast.Name("list", ast.Load()), [items], []), items)
+            listed = isinstance(items, ast.Call) and isinstance(items.func, ast.Name) \
+                and items.func.id in ("sorted", "list") and fc.builtin_name(items.func)
+            walked = items if listed else ast.copy_location(ast.Call(ast.Name("list", ast.Load()), [items], []),
+                                                            items)
             before.append(self.assign(t, walked, gen.iter))
             items = self.load(t, gen.iter)
         comp = copy.copy(node)
