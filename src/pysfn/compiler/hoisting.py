@@ -286,9 +286,15 @@ class Hoister:
         comp = copy.copy(node)
         comp.generators = [ast.copy_location(ast.comprehension(gen.target, items, gen.ifs, 0), gen)]
         simple = isinstance(comp, ast.ListComp) and self.simple(comp)
-        if not simple and not self.feeds_a_map(items):  # sorted(xs), a library call: computed first,
-            t = self.temp(gen.iter, "items")              # on its own (fanout.map_of does so itself)
-            before.append(self.assign(t, items, gen.iter))
+        if not simple and not self.feeds_a_map(items):  # sorted(xs), zip(...), a library call: computed
+            # first, on its own, as the list of the items Python walks (an iterator is no value a
+            # variable can hold); a simple Map does so itself (fanout.map_of)
+            t = self.temp(gen.iter, "items")
+            listed = isinstance(items, ast.Call) and isinstance(items.func, ast.Name) \
+                and items.func.id in ("sorted", "list") and fc.builtin_name(items.func)
+            walked = items if listed else ast.copy_location(ast.Call(ast.Name("list", ast.Load()), [items], []),
+                                                            items)
+            before.append(self.assign(t, walked, gen.iter))
             items = self.load(t, gen.iter)
             comp.generators = [ast.copy_location(ast.comprehension(gen.target, items, gen.ifs, 0), gen)]
         if simple:  # a Map of the callee (fanout.py)

@@ -36,7 +36,7 @@ from typing import Any, Callable
 from jsonata import Jsonata
 from jsonata.utils import Utils
 
-from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, number_out, parse_program, to_engine
+from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, from_units, number_out, parse_program, to_engine
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
 from .limits import bounded_regex_engine, check_range_size, evaluation_hook, guarded_functions
 
@@ -56,12 +56,19 @@ class UnsupportedResult(ExpressionError):
 # ---------------------------------------------------------------------------------------------
 # Values crossing the boundary with jsonata-python
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_json(value: Any) -> Any:
     """A JSONata result as plain JSON: fresh containers, null as ``None``, a non-finite double as
     AWS writes it ("Infinity", ...). Raises ``ExpressionError`` for a function or another value
     JSON cannot hold."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool:
+    if kind is str:
+        # AWS's strings are UTF-16: halves of a character above U+FFFF that an expression put
+        # together ('\ud83d' & '\udc4d') are that character, as they are in JavaScript
+        return from_units(list(value)) if _SURROGATE.search(value) else value
+    if kind is int or kind is bool:
         return value
     if kind is float:
         return value if math.isfinite(value) and abs(value) < DOUBLE_INTEGERS else number_out(value)
