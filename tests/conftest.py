@@ -5,12 +5,31 @@ Keep this file small: helpers live in their own modules (``tests/oracle.py``,
 modules are defined here.
 """
 
+import os
+
 import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--oracle-jsonata", choices=("python", "js"), default=None,
+        help="the oracle's JSONata engine: jsonata-python (default) or the reference implementation "
+             "(npm jsonata 2.0.6 in a Node worker); also PYSFN_ORACLE_JSONATA")
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "oracle: runs state machines in the independent oracle (moto's ASL interpreter)")
+    engine = config.getoption("--oracle-jsonata")
+    if engine:
+        os.environ["PYSFN_ORACLE_JSONATA"] = engine  # read when tests/oracle.py is imported
+        import sys
+        if "oracle" in sys.modules:
+            sys.modules["oracle"].use_engine(engine)
+
+
+def pytest_report_header(config):
+    return f"oracle JSONata engine: {os.environ.get('PYSFN_ORACLE_JSONATA') or 'python'}"
 
 
 @pytest.fixture(scope="session")

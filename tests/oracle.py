@@ -2,18 +2,25 @@
 
 moto 5.2.5 vendors LocalStack's Step Functions interpreter (``moto.stepfunctions.parser``), an
 implementation pysfn did not write. It runs synchronously here: no Docker, no server, no network,
-no AWS credentials. As shipped it cannot run our JSONata machines, so three narrow patches are
-applied when this module is imported (``check_patch_points`` fails loudly if moto moves them):
+no AWS credentials. As shipped it cannot run our JSONata machines, and it deviates from AWS in a
+few measured ways, so narrow patches are applied when this module is imported
+(``check_patch_points`` fails loudly if moto moves what they replace):
 
 1. JSONata evaluator. moto leaves its evaluator hook ``_eval_jsonata`` unset (moto issue #10105;
-   LocalStack itself uses jsonata-java through JPype). We plug in the pure-Python
-   ``jsonata-python``.
+   LocalStack itself uses jsonata-java through JPype). We plug in the selected engine:
+   ``jsonata-python`` in-process, or the reference implementation (npm jsonata 2.0.6) in a Node
+   worker (``--oracle-jsonata=js`` / ``PYSFN_ORACLE_JSONATA=js``).
 2. Variable encoding. Before each expression moto prepends the variables it reads as JSONata
    declarations (``$x:=<literal>;``) but writes a string value as ``"{value}"`` without escaping,
    so a ``"`` or ``\\`` in a string variable breaks the expression (or changes the value). We
    encode every value, strings included, as JSON, which is also valid JSONata literal syntax.
 3. Time. Wait states and Retry back-off really sleep; the oracle skips the waiting (the
    semantics, e.g. the number of attempts, are unchanged).
+4. Characters above U+FFFF reach JSONata whole (moto's ASCII-escaped JSON split them in two).
+5. A state's Assign and Output both read the values from before the state.
+6. ``$lowercase`` is Python's ``lower()`` in jsonata-python too (it casefolds).
+7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
+8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -31,9 +38,15 @@ Known differences from AWS (found by ``tests/test_oracle.py``; keep the compiler
 * ``$hash`` and ``$uuid`` return a "not supported" string.
 * A Choice with no matching rule and no Default fails with ``States.Runtime`` (AWS:
   ``States.NoChoiceMatched``).
-* A Choice's state-level ``Assign``/``Output`` is evaluated only when the next state is the
-  Default's target (even after a matching rule naming that state); AWS documents the state-level
-  ``Assign`` as applying whichever rule matched. Rule-level ``Assign`` agrees.
+* (Patched, 7) moto evaluated a Choice's state-level ``Assign``/``Output`` whenever the next state
+  was the Default's target, also after a matching rule naming that state; on AWS only when no rule
+  matched.
+* Causes of moto's own failures are worded a little differently (measured on the conformance
+  corpus, ``../shared/conformance``, where this oracle passes 83 of the 117 JSONata and mixed cases
+  under either engine; the rest are such wordings and the corpus's Lambda stub): the event id in
+  "entered at the event id #N" is one lower, "returned nothing (undefined)" does not name the field,
+  "Map state input must be an array but was: <class 'bool'>" names the Python type, and an invalid
+  Wait ``Timestamp`` is ``States.Runtime`` (AWS: ``States.QueryEvaluationError``).
 * ``transitions`` counts ``*StateEntered`` history events: a Retry does not enter the state again,
   so retries are not in it (AWS bills them as transitions); ``lambda_calls`` counts every attempt.
 """
@@ -45,16 +58,25 @@ import importlib
 import importlib.metadata
 import json
 import logging
+import os
 import threading
 import types
 from typing import Any, Callable
 
 import jsonata
+import jsonata.functions as _jsonata_functions
+import jsonata.jsonata as _jsonata_python
 import moto
+import moto.stepfunctions.parser.asl.component.common.assign.assign_decl as _assign_decl
+import moto.stepfunctions.parser.asl.component.state.exec.execute_state as _execute_state
+import moto.stepfunctions.parser.asl.component.state.choice.choice_rule as _choice_rule
+import moto.stepfunctions.parser.asl.component.state.choice.state_choice as _state_choice
+import moto.stepfunctions.parser.asl.component.state.state as _state
 import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as _retrier_decl
 import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as _wait_function
 import moto.stepfunctions.parser.asl.eval.states as _states
 import moto.stepfunctions.parser.asl.eval.variable_store as _variable_store
+import moto.stepfunctions.parser.asl.parse.preprocessor as _preprocessor
 import moto.stepfunctions.parser.asl.jsonata.jsonata as _jsonata
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.eval.environment import Environment
@@ -65,8 +87,10 @@ from moto.stepfunctions.parser.asl.eval.states import ContextObjectData, Executi
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 
+import jsonata_js_engine
+
 __all__ = ["execute", "python_invoke", "check_patch_points", "PATCHED_NAMES", "Invoke",
-           "MOTO_VERSION", "JSONATA_VERSION"]
+           "MOTO_VERSION", "JSONATA_VERSION", "ENGINES", "use_engine", "engine", "evaluate"]
 
 MOTO_VERSION = "5.2.5"
 JSONATA_VERSION = "0.7.1"  # the jsonata-python distribution
@@ -83,6 +107,14 @@ PATCHED_NAMES = [
     _PREFIX + "component.common.retry.retrier_decl:time",                        # patch 3
     _PREFIX + "component.state.wait.wait_function.wait_function:WaitFunction._wait_interval",  # patch 3
     _PREFIX + "component.state.exec.state_task.lambda_eval_utils:_invoke_lambda_function",     # Lambda
+    _PREFIX + "component.common.assign.assign_decl:AssignDecl._eval_body",                     # patch 5
+    _PREFIX + "component.state.state:CommonStateField._eval_body",                             # patch 5
+    _PREFIX + "component.state.exec.execute_state:ExecutionState._evaluate_with_timeout",      # patch 5
+    "jsonata.functions:Functions.lowercase",                                                    # patch 6
+    _PREFIX + "component.state.choice.choice_rule:ChoiceRule._eval_body",                      # patch 7
+    _PREFIX + "component.state.choice.state_choice:StateChoice._eval_state_output",            # patch 7
+    _PREFIX + "parse.preprocessor:from_string_literal",                                         # patch 8
+    _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_string_literal",  # 8
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -113,18 +145,57 @@ check_patch_points()
 logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)  # it logs a dump per error
 
 
-# Patch 1: evaluate JSONata with jsonata-python. moto hands over one self-contained expression
+# Patch 1: evaluate JSONata with the selected engine. moto hands over one self-contained expression
 # (variable declarations prepended) and evaluates it against no input document.
-def _eval_jsonata(expression: str) -> Any:
-    return jsonata.Jsonata(expression).evaluate(None)
+#   "python": jsonata-python (pure Python, in-process; the same library pysfn.local uses);
+#   "js":     the JSONata reference implementation, npm jsonata 2.0.6 (the version AWS implements),
+#             in a long-lived Node worker (tests/jsonata_js_engine.py).
+# The differential suite runs under both: an expression pysfn emits on which they disagree is a
+# compiler bug, unless AWS-MEASURED.md says which one is right (then the wrong one is patched here).
+ENGINES = ("python", "js")
+_ENGINE_VARIABLE = "PYSFN_ORACLE_JSONATA"
+_engine = os.environ.get(_ENGINE_VARIABLE, "python") or "python"
+assert _engine in ENGINES, f"{_ENGINE_VARIABLE} must be one of {ENGINES}, not {_engine!r}"
 
 
-_jsonata._eval_jsonata = _eval_jsonata
+def use_engine(name: str) -> None:
+    """Select the JSONata engine of every later execution ("python" or "js")."""
+    global _engine
+    assert name in ENGINES, f"the oracle's JSONata engine is one of {ENGINES}, not {name!r}"
+    if name == "js":
+        assert jsonata_js_engine.version() == jsonata_js_engine.VERSION
+    _engine = name
+
+
+def engine() -> str:
+    return _engine
+
+
+def evaluate(expression: str) -> Any:
+    """One JSONata expression in the selected engine: None for undefined (and null), as moto expects
+    (it tells them apart by evaluating ``$exists(...)`` of the same expression)."""
+    if _engine == "js":
+        result = jsonata_js_engine.evaluate(expression)
+        return None if result is jsonata_js_engine.UNDEFINED else result
+    compiled = jsonata.Jsonata(expression)
+    compiled.environment.bind("lowercase", _LOWERCASE)  # patch 6, below
+    return compiled.evaluate(None)
+
+
+_jsonata._eval_jsonata = evaluate
 
 
 # Patch 2: bind variables as JSON literals, strings included (moto's version splices strings raw).
+# Patch 4 (surrogates): the literals keep characters above U+FFFF as they are. moto's JSON escapes
+# them (ensure_ascii) as two \uXXXX surrogate escapes, which jsonata-python reads as two separate
+# characters: "👍" then had $length 2 and $substring split it. AWS counts it as one code point.
+def _json_default(value: Any) -> str:  # as moto's to_json_str: dates as ISO text, anything else str()
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else str(value)
+
+
 def _encode_variables(bindings: dict) -> str:
-    return "".join(f"{name}:={to_json_str(value, separators=(',', ':'))};" for name, value in bindings.items())
+    return "".join(f"{name}:={json.dumps(value, ensure_ascii=False, separators=(',', ':'), default=_json_default)};"
+                   for name, value in bindings.items())
 
 
 # The two users imported the function by name, so each module's reference is replaced.
@@ -136,6 +207,124 @@ _states.encode_jsonata_variable_declarations = _encode_variables
 # Wait states block in WaitFunction._wait_interval.
 _retrier_decl.time = types.SimpleNamespace(sleep=lambda seconds: None)
 _wait_function.WaitFunction._wait_interval = lambda self, env, wait_seconds: None
+
+
+# Patch 5: a state's Assign and Output both read the values from before the state (AWS evaluates
+# them "in parallel": Output does not see that state's Assign, nor a Catch's Output its Assign).
+# moto writes each Assign into the variable store at once, before Output is evaluated. Here an
+# Assign evaluated while a state runs is held back and written when the state has finished (its
+# Output included). An attempt of a Task/Map/Parallel that fails after its Assign was evaluated
+# drops what it held (a retry or a Catch follows; the Catch's own Assign is held and written).
+_PENDING = "_pysfn_pending_assign"
+
+
+def _deferred_assign(self, env) -> None:
+    declarations: dict[str, Any] = {}
+    for binding in self.declaration_bindings:
+        binding.eval(env=env)
+        declarations.update(env.stack.pop())
+    pending = getattr(env, _PENDING, None)
+    if pending is None:  # not inside a state (no known caller): moto's behaviour
+        for identifier, value in declarations.items():
+            env.variable_store.set(variable_identifier=identifier, variable_value=value)
+    else:
+        pending.update(declarations)
+
+
+_original_state_body = _state.CommonStateField._eval_body
+
+
+def _state_body_then_assign(self, env) -> None:
+    outer = getattr(env, _PENDING, None)  # states nest in one env only through child frames; be safe
+    pending: dict[str, Any] = {}
+    setattr(env, _PENDING, pending)
+    try:
+        _original_state_body(self, env)
+    finally:
+        setattr(env, _PENDING, outer)
+    for identifier, value in pending.items():
+        env.variable_store.set(variable_identifier=identifier, variable_value=value)
+
+
+_original_attempt = _execute_state.ExecutionState._evaluate_with_timeout
+
+
+def _attempt_dropping_assign_on_failure(self, env) -> None:
+    try:
+        _original_attempt(self, env)
+    except BaseException:
+        pending = getattr(env, _PENDING, None)
+        if pending is not None:
+            pending.clear()
+        raise
+
+
+_assign_decl.AssignDecl._eval_body = _deferred_assign
+_state.CommonStateField._eval_body = _state_body_then_assign
+_execute_state.ExecutionState._evaluate_with_timeout = _attempt_dropping_assign_on_failure
+
+
+# Patch 6: jsonata-python's $lowercase is str.casefold ("Straße" -> "strasse", "ǆ" stays, "ﬁ" ->
+# "fi"); AWS's $lowercase matches Python's lower() (AWS-MEASURED.md), and so does the reference
+# implementation's (JavaScript toLowerCase). Its $uppercase is already str.upper. The fix is bound
+# in each oracle expression's own frame, not in jsonata-python's global function table: pysfn.local
+# uses the same library in the same test process, and must be measured as it is.
+def _lowercase(string):
+    if string is None or string is _jsonata_python.utils.Utils.NULL_VALUE:
+        return _jsonata_functions.Functions.lowercase(string)  # undefined stays undefined, null is T0410
+    return string.lower()
+
+
+_LOWERCASE = _jsonata_python.Jsonata.JNativeFunction("lowercase", "<s-:s>", _jsonata_functions.Functions, "lowercase")
+_LOWERCASE.method = _lowercase
+
+
+# Patch 7: a Choice's state-level Assign and Output apply only when no rule matched (AWS-MEASURED.md:
+# the Default path). moto applies them whenever the next state is the Default's target, also after
+# a matching rule that names that same state. Each rule records on the env whether it matched (the
+# rules are tried in order and the first match ends the search, so the last record tells).
+_RULE_MATCHED = "_pysfn_choice_rule_matched"
+_original_rule_body = _choice_rule.ChoiceRule._eval_body
+_original_choice_output = _state_choice.StateChoice._eval_state_output
+
+
+def _rule_body_recording_match(self, env) -> None:
+    _original_rule_body(self, env)
+    setattr(env, _RULE_MATCHED, env.stack[-1] is True)
+
+
+def _choice_output_default_path_only(self, env) -> None:
+    matched_rule_to_default = (getattr(env, _RULE_MATCHED, False) and self.default_state is not None
+                               and env.stack[-1] == self.default_state.state_name)
+    if matched_rule_to_default and not self._is_language_query_jsonpath():
+        env.next_state_name = env.stack.pop()  # what moto's version does, minus the Assign/Output
+        return
+    _original_choice_output(self, env)
+
+
+_choice_rule.ChoiceRule._eval_body = _rule_body_recording_match
+_state_choice.StateChoice._eval_state_output = _choice_output_default_path_only
+
+
+# Patch 8: string literals of the definition mean what their JSON means. moto kept an Assign's
+# literal string as its raw JSON text (`"a\"b"` was stored as `a\"b`, "\n" as backslash-n), and
+# read the other literals with Python's literal_eval (not JSON's rules: an escaped pair of
+# surrogates stayed two characters). The token of a string literal is JSON text: json.loads it.
+def _json_string_literal(parser_rule_context) -> str | None:
+    text = parser_rule_context.getText()
+    try:
+        return json.loads(text)
+    except ValueError:  # not a quoted JSON string (moto passes other tokens too): as moto did
+        return _original_from_string_literal(parser_rule_context)
+
+
+def _assign_string_literal(self, ctx):
+    return _preprocessor.AssignTemplateValueTerminalLit(value=_json_string_literal(ctx.string_literal()))
+
+
+_original_from_string_literal = _preprocessor.from_string_literal
+_preprocessor.from_string_literal = _json_string_literal
+_preprocessor.Preprocessor.visitAssign_template_value_terminal_string_literal = _assign_string_literal
 
 
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds
@@ -209,7 +398,10 @@ def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "ora
     inside Parallel branches and Map iterations too) and ``"lambda_calls"`` (every invocation,
     retries included).
     """
-    text = definition if isinstance(definition, str) else json.dumps(definition)
+    # Patch 4 (surrogates), in the definition: moto's ASL parser reads a JSON escape of a character
+    # above U+FFFF ("\ud83d\udc4d") as two lone surrogates, so a "👍" inside an expression broke in
+    # two. The text is handed over with such characters written as themselves.
+    text = json.dumps(json.loads(definition) if isinstance(definition, str) else definition, ensure_ascii=False)
     program, _ = AmazonStateLanguageParser.parse(text)
     now = datetime.datetime.now(datetime.timezone.utc).isoformat()
     env = Environment(

@@ -251,3 +251,29 @@ def test_pysfn_run_against_moto_server_agrees_with_native(moto_server, monkeypat
         results.append((json.loads(done.stdout), _effects(url)))
     assert results[0] == results[1]
     assert results[0][0]["status"] == "placed" and results[0][1]["messages"] == ["label-o-7"]
+
+
+def test_service_calls_inside_expressions_and_as_a_map(mocked, tmp_path):
+    path = HERE / "aws_fanout.py"
+    module = import_workflow(path)
+    workflow = compile_and_package(path, tmp_path)
+    try:
+        outcomes = []
+        for mode in ("native", "local", "oracle"):
+            _reset()
+            url = _world()
+            inp = {"queue_url": url, "messages": ["a", "Straße", "👍"]}
+            if mode == "native":
+                result = run_native(module, "announce", inp)
+            elif mode == "local":
+                r = _local(workflow, inp)
+                result = {"status": r.status, "output": r.output}
+            else:
+                result = {k: v for k, v in workflow.run(inp).items() if k in ("status", "output")}
+            outcomes.append((mode, result, _effects(url)["messages"]))
+    finally:
+        workflow.worker.close()
+    assert outcomes[0][1:] == ({"status": "SUCCEEDED", "output": {"sent": 3, "distinct": True, "queues": 1}},
+                               sorted(["a", "Straße", "👍"]))
+    for mode, result, messages in outcomes[1:]:
+        assert (result, messages) == outcomes[0][1:], mode

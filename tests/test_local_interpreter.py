@@ -25,6 +25,7 @@ import pytest
 
 import oracle
 from differential import canonical
+from pysfn.compiler.numbers import output_value
 import pysfn
 from pysfn.compiler import compile_file
 from pysfn.local import ExecutionRecord, InvalidDefinition, UnsupportedFeature, run_definition
@@ -65,12 +66,17 @@ def lambdas():
 def assert_same(ours, theirs: dict, context: str, transitions: bool = True) -> None:
     assert ours.status == theirs["status"], context
     if ours.status == "SUCCEEDED":
-        assert canonical(ours.output) == canonical(theirs["output"]), context  # type-strict numbers
+        # type-strict, as the execution output shows numbers (one JSON number type: 1e300 is whole)
+        assert canonical(output_value(ours.output)) == canonical(output_value(theirs["output"])), context
     elif ours.error == QUERY_ERROR:  # moto reports JSONata runtime errors as States.Runtime
         assert theirs["error"] in (QUERY_ERROR, "States.Runtime"), context
     else:
         assert (ours.error, ours.cause) == (theirs["error"], theirs["cause"]), context
     assert ours.record.lambda_invocations == theirs["lambda_calls"], context
+    if ours.status == "FAILED" and ours.error == QUERY_ERROR and theirs["error"] == "States.Runtime":
+        # moto cannot catch its States.Runtime; AWS (and pysfn.local) catch the QueryEvaluationError,
+        # so a machine with a catcher for it (optimize/input_check.py) takes more states before failing
+        transitions = False
     if transitions:
         assert ours.record.transitions - ours.record.retries == theirs["transitions"], context
 
@@ -111,11 +117,18 @@ def _all_states(machine):
 # ---------------------------------------------------------------------------------------------
 # The compiled workflows, in both interpreters
 
-def workflow_invoke(path: Path):
-    """Lambda calls served by the workflow module itself, freshly imported (some keep state)."""
+def workflow_invoke(path: Path, compiled=None):
+    """Lambda calls served by the workflow module itself, freshly imported (some keep state).
+
+    With ``compiled`` (a ``CompileResult``) holding extracted code, calls go through the generated
+    handler in-process (``packaging.inprocess``), which also serves the extracted functions."""
     if str(path.parent) not in sys.path:
         sys.path.insert(0, str(path.parent))
     module = importlib.reload(importlib.import_module(path.stem))
+    if compiled is not None and compiled.extracted_source:
+        from pysfn.packaging.inprocess import InProcessDispatcher
+        dispatcher = InProcessDispatcher(path, compiled.callees, compiled.extracted_source)
+        return lambda function_name, payload: dispatcher.invoke(function_name, payload)
 
     def call(payload):
         target = module
@@ -136,16 +149,17 @@ def workflow_files():
 
 @pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.stem)
 def test_compiled_workflow_in_both_interpreters(path):
-    definition = compile_file(path).definition
+    compiled = compile_file(path)
+    definition = compiled.definition
     module = importlib.import_module(path.stem)
     inputs = module.CASES + [inp for inp, _ in getattr(module, "FAILING_CASES", [])]
     for inp in inputs:
-        ours = run_definition(definition, copy.deepcopy(inp), workflow_invoke(path))
-        theirs = oracle.execute(definition, copy.deepcopy(inp), workflow_invoke(path))
+        ours = run_definition(definition, copy.deepcopy(inp), workflow_invoke(path, compiled))
+        theirs = oracle.execute(definition, copy.deepcopy(inp), workflow_invoke(path, compiled))
         assert_same(ours, theirs, f"{path.stem} input {inp}")
     for inp in getattr(module, "RACY_CASES", []):  # branches racing a failure: counts depend on timing
-        ours = run_definition(definition, copy.deepcopy(inp), workflow_invoke(path))
-        theirs = oracle.execute(definition, copy.deepcopy(inp), workflow_invoke(path))
+        ours = run_definition(definition, copy.deepcopy(inp), workflow_invoke(path, compiled))
+        theirs = oracle.execute(definition, copy.deepcopy(inp), workflow_invoke(path, compiled))
         assert (ours.status, ours.output, ours.error) == (theirs["status"], theirs.get("output"), theirs.get("error"))
 
 

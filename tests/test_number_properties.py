@@ -76,7 +76,9 @@ def f():
     total = 0
     for x in [a, b, d]:
         total += {total}
-    return {{"c": str(c), "d": f"{{d}}", "e": repr(e), "total": f"<{{total}}>", "values": [c, d, e]}}
+    flags = [c == d, e < c, bool(e), d in [a, b], "yes" if e else "no"]
+    return {{"c": str(c), "d": f"{{d}}", "e": repr(e), "total": f"<{{total}}>", "values": [c, d, e],
+            "flags": flags}}
 '''
 
 

@@ -61,15 +61,15 @@ def test_the_execution_output_is_plain_json(tmp_path):
     assert [type(v) for v in result.output["lit"]] == [int, int, float]
 
 
-def test_big_int_literals_run_in_python_and_the_reserved_key_is_refused():
-    source = "import pysfn as PSF\n\n@PSF.main\ndef f(x: int):\n    return x % 9007199254740993\n"
-    compiled = compile_source(source, "wf.py")
-    assert "beyond 2**53" in compiled.extractions[0].reason  # computed in Python, exactly
-    source = "import pysfn as PSF\n\n@PSF.main\ndef f():\n    y = 9007199254740993 - 1\n    return str(y)\n"
-    assert "beyond 2**53" in compile_source(source, "wf.py").extractions[0].reason
+def test_big_int_literals_and_the_reserved_key_are_refused_at_the_line():
+    with pytest.raises(CompileError) as e:  # compiler/limits.py (issue 16)
+        compile_source("import pysfn as PSF\n\n@PSF.main\ndef f(x: int):\n    return x % 9007199254740993\n", "wf.py")
+    assert "beyond 2**53" in str(e.value)
     with pytest.raises(CompileError) as e:
         compile_source("import pysfn as PSF\n\n@PSF.main\ndef f():\n    return {'$float': 1}\n", "wf.py")
     assert "the key '$float' is reserved" in str(e.value)
+    source = "import pysfn as PSF\n\n@PSF.main\ndef f():\n    y = 2 ** 53 + 1\n    return str(y % 7)\n"
+    assert compile_source(source, "wf.py").extractions  # computed in Python, exactly
 
 
 def test_native_contract_reads_a_json_number_for_a_float_parameter_as_a_float():
@@ -94,3 +94,28 @@ def test_static_types_follow_the_flow():
               "    return [s, t, u, w, str(i), str(n % 2)]\n")
     compiled = compile_source(source, "wf.py")
     assert sorted(e.loc.line for e in compiled.extractions) == [13, 16]
+
+
+def test_parameters_declared_float_read_json_numbers_as_floats_in_both_modes(tmp_path):
+    import importlib
+    import sys
+
+    from differential import comparable
+    path = tmp_path / "wf_declared_floats.py"
+    path.write_text("import pysfn as PSF\nfrom typing import TypedDict\n\n\nclass Row(TypedDict):\n"
+                    "    n: int\n    x: float\n\n\n@PSF.main\n"
+                    "def f(xs: list[float], d: dict[str, float], row: Row, o: float | None = None, k: int = 0):\n"
+                    "    return f'{xs} {d} {row} {o} {k}'\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module(path.stem)
+        workflow = LocalWorkflow.from_source(path)
+        for inp in [{"xs": [1, 2.5, 0], "d": {"a": 2}, "row": {"n": 3, "x": 4}, "o": 5},
+                    {"xs": [], "d": {}, "row": {"n": 1, "x": -0.5}, "o": None, "k": 7},
+                    {"xs": [1e16], "d": {"b": 2 ** 53 + 1}, "row": {"n": 2 ** 53 + 1, "x": 1}}]:
+            result = workflow.run(inp)
+            machine = ({"status": "SUCCEEDED", "output": result.output} if result.status == "SUCCEEDED"
+                       else {"status": result.status, "error": result.error, "cause": result.cause})
+            assert comparable(machine) == comparable(run_native(module, "f", inp)), inp
+    finally:
+        sys.path.remove(str(tmp_path))

@@ -14,7 +14,7 @@ import math
 
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata_ops import METHOD_ARITY
-from pysfn.compiler.numbers import FLOAT_KEY, MAX_EXACT
+from pysfn.compiler.numbers import FLOAT_KEY
 from pysfn.contract import number_problem
 from pysfn.compiler.types import INTS, ast_types
 
@@ -57,9 +57,6 @@ class ExpressionCompiler:
             if isinstance(node.value, float) and not math.isfinite(node.value):
                 raise self.rep.error(node, f"{node.value!r} is not a JSON number",
                                      "JSON numbers are finite: use a string or None instead")
-            if type(node.value) is int and abs(node.value) > MAX_EXACT:
-                raise NotLowerable(node, f"the int {node.value} is beyond 2**53: the state machine's numbers "
-                                   "are doubles and would round it")
             if isinstance(node.value, (str, int, float, bool)) or node.value is None:
                 return ir.Const(node.value, loc)
             raise self.rep.error(node, f"a {type(node.value).__name__} literal is not a JSON value",
@@ -159,10 +156,22 @@ class ExpressionCompiler:
                                          "compare values with ==")
                 parts.append(ir.Compare("is" if isinstance(op, ast.Is) else "is not",
                                         self.expr(left), ir.Const(None, self.loc(right)), self.loc(node)))
+            elif self.plain_compare(op, left, right):
+                # both ints (or == / != of two strs) by their static types: JSONata's operator is
+                # Python's, no type switch (types.py; parameters are checked at the input)
+                parts.append(ir.Op("typed" + COMPARE_OPS[type(op)], (self.expr(left), self.expr(right)),
+                                   self.loc(node)))
             else:
                 parts.append(ir.Compare(COMPARE_OPS[type(op)], self.expr(left), self.expr(right), self.loc(node)))
             left = right
         return parts[0] if len(parts) == 1 else ir.BoolOp("and", tuple(parts), self.loc(node))
+
+    def plain_compare(self, op: ast.cmpop, left: ast.expr, right: ast.expr) -> bool:
+        types = (ast_types(left, self.var_types), ast_types(right, self.var_types))
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)) \
+                and types == (frozenset({"int"}),) * 2:
+            return True
+        return isinstance(op, (ast.Eq, ast.NotEq)) and types == (frozenset({"str"}),) * 2
 
     def call_expr(self, node: ast.Call) -> ir.Expr:
         api = self.info.psf_attr(node.func)
@@ -219,6 +228,10 @@ class ExpressionCompiler:
             # run time) is computed in Python, so no value ever fails or rounds (numbers.py)
             raise NotLowerable(node, f"'{symbol}' of values not known to be ints runs in Python (JSONata has no "
                                "exact form for floats)", "annotate the parameter int, or convert with int()")
+        if symbol in ("+", "-", "*") and all(ast_types(side, self.var_types) == frozenset({"int"})
+                                             for side in (node.left, node.right)):
+            # both ints by their static types: Python's int arithmetic is JSONata's (below 2**53)
+            return ir.Op("int" + symbol, (self.expr(node.left), self.expr(node.right)), loc)
         if getattr(node, "pysfn_augmented", False):  # built for `x op= y` (changes.py)
             symbol += "="
         return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)

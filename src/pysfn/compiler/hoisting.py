@@ -26,6 +26,7 @@ import ast
 import builtins
 import copy
 
+from pysfn.compiler.integrations import aws_attribute
 from pysfn.compiler import ir
 from pysfn.compiler.expressions import NotLowerable
 
@@ -47,6 +48,8 @@ class Hoister:
         if not isinstance(node, ast.Call):
             return False
         if self.fc.callee_of(node.func) is not None:
+            return True
+        if aws_attribute(self.fc.info, node.func) is not None:  # aws.CLIENT.METHOD(...): a service Task
             return True
         return self.fc.info.psf_attr(node.func) in TASK_APIS
 

@@ -19,6 +19,7 @@ import json
 import re
 
 from pysfn.compiler import ir, numbers
+from pysfn.compiler.jsonata_text import char_at, text_order
 from pysfn.compiler.scope import TEMP_PREFIX
 
 T = "$" + TEMP_PREFIX  # block-local JSONata names of generated code; user variables never use it
@@ -130,7 +131,7 @@ def _subscript(e: ir.Subscript) -> str:
         return (f"$type({b}) = '{kind}' and $type({i}) = 'number' and {i} = $floor({i}) ? ({in_range} ? {pick} "
                 f": $error('IndexError: {'list' if kind == 'array' else 'string'} index out of range'))")
     by_index = by_position("array", "$count", f"{b}[{i}]")
-    by_char = by_position("string", "$length", f"$substring({b}, {i}, 1)")
+    by_char = by_position("string", "$length", char_at(b, i))  # code points, not UTF-16 units
     if isinstance(index, ir.Const) and isinstance(index.value, str):
         cases = [by_key]
     elif isinstance(index, ir.Const):
@@ -202,7 +203,7 @@ def _ordering(e: ir.Compare) -> str:
     a, b = f"{T}l", f"{T}r"
     return (f"({a} := {expression(e.left)}; {b} := {expression(e.right)}; "
             f"{numbers.is_number(a)} and {numbers.is_number(b)} ? {numbers.num(a)} {e.op} {numbers.num(b)} "
-            f": $type({a}) = 'string' and $type({b}) = 'string' ? {a} {e.op} {b} "
+            f": $type({a}) = 'string' and $type({b}) = 'string' ? {text_order(a, b, e.op)} "
             f": $type({a}) = 'array' and $type({b}) = 'array' ? $error('TypeError: pysfn: ordering lists is "
             f"not supported in the state machine') "
             f": $error(\"TypeError: '{e.op}' not supported between instances of '\" & {_py_type(a)} & \"' and '\" "
@@ -367,6 +368,8 @@ def caught_error_template() -> dict:
     is dropped: natively ``str(e)`` of ``aws.*`` errors is the service's message (pysfn/aws.py).
     """
     c = f"{T}c"
+    # $substring(.., 0, n) = an ASCII text is safe on UTF-16 engines: half of a character above
+    # U+FFFF never equals ASCII, so units and code points give the same answer (jsonata_text.SAFE_SUBSTRINGS).
     service = ("$contains($states.errorOutput.Error, '.') and "
                "$not($substring($states.errorOutput.Error, 0, 7) = 'States.')")
     cause = (f"({c} := $states.errorOutput.Cause; $type({c}) != 'string' ? '' "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pysfn.compiler import numbers
 from pysfn.compiler.jsonata import T, literal
+from pysfn.compiler.jsonata_text import code_points, ends_with, repeat, starts_with
 from pysfn.compiler.loops import iterated, py_type, typed_error
 
 MAX_EXACT = 2 ** 53 - 1
@@ -72,7 +73,7 @@ def _sub(a: str, b: str, sym: str = "-") -> str:
 def _repeat(seq: str, n: str) -> str:
     """``seq * n`` for a str or list and an int (bools count): empty for n <= 0."""
     k = f"{T}k"
-    return (f"({k} := {_num(n)}; $type({seq}) = 'string' ? ({k} <= 0 ? '' : $pad('', {k} * $length({seq}), {seq})) "
+    return (f"({k} := {_num(n)}; $type({seq}) = 'string' ? ({k} <= 0 ? '' : {repeat(seq, k)}) "
             f": ({k} <= 0 ? [] : $reduce([1..{k}], function({T}acc, {T}i) {{ $append({T}acc, {seq}) }}, [])))")
 
 
@@ -144,8 +145,17 @@ def _str(args: list[str]) -> str:
     """``str(x)`` for a value the front end knows is an int, str, bool or None."""
     x = f"{T}x"
     return (f"({x} := {args[0]}; $type({x}) = 'string' ? {x} : $type({x}) = 'boolean' ? ({x} ? 'True' : 'False') "
-            f": $type({x}) = 'null' ? 'None' : $type({x}) = 'number' and {_is_int(x)} and $abs({x}) < 1e15 "
-            f"? $string({x}) : $error('ValueError: pysfn: this number cannot be formatted exactly here'))")
+            f": $type({x}) = 'null' ? 'None' : $type({x}) = 'number' and {_is_int(x)} "
+            f"? ($abs({x}) < 1e15 ? $string({x}) : {_big_int_text(x)}) "
+            f": $error('ValueError: pysfn: this number cannot be formatted exactly here'))")
+
+
+def _big_int_text(x: str) -> str:
+    """An int of 16 digits (up to 2**53) written exactly: JSONata's $string writes 15 significant
+    digits, so the last 8 digits are written on their own (exact arithmetic below 2**53)."""
+    a, h = f"{T}ab", f"{T}hi"
+    return (f"({a} := $abs({x}); {h} := $floor({a} / 100000000); ({x} < 0 ? '-' : '') & $string({h}) "
+            f"& $pad($string({a} - {h} * 100000000), -8, '0'))")
 
 
 def _concat(args: list[str]) -> str:
@@ -163,17 +173,17 @@ def _string_method(name: str, body):
 
 
 def _startswith(s: str, p: str) -> str:
-    return (f"$type({p}) = 'string' ? $substring({s}, 0, $length({p})) = {p} "
+    return (f"$type({p}) = 'string' ? {starts_with(s, p)} "
             f": $error(\"TypeError: startswith first arg must be str or a tuple of str, not \" & {py_type(p)})")
 
 
 def _endswith(s: str, p: str) -> str:
-    return (f"$type({p}) = 'string' ? ($length({p}) = 0 or $substring({s}, -$length({p})) = {p}) "
+    return (f"$type({p}) = 'string' ? {ends_with(s, p)} "
             f": $error(\"TypeError: endswith first arg must be str or a tuple of str, not \" & {py_type(p)})")
 
 
 def _replace(s: str, old: str, new: str) -> str:
-    chars = f"[$map([0..$length({s}) - 1], function({T}i) {{ $substring({s}, {T}i, 1) }})]"
+    chars = code_points(s)
     return (f"$type({old}) != 'string' or $type({new}) != 'string' ? $error('TypeError: replace() argument "
             f"must be str') : {old} = '' ? ({s} = '' ? {new} : {new} & $join({chars}, {new}) & {new}) "
             f": $replace({s}, {old}, {new})")
@@ -215,7 +225,28 @@ AUGMENTED = {  # x op= y: the same operation, CPython names the operator "op=" i
     "%=": _binary(_floor_op("%", "%=")),
 }
 
+def _int_arith(symbol: str):
+    """``a op b`` where both are ints by their static types (types.py): no type switch, only
+    the check that the result is still an exact JSON integer."""
+    def generate(args: list[str]) -> str:
+        r = f"{T}res"
+        return (f"({r} := {args[0]} {symbol} {args[1]}; $abs({r}) > {MAX_EXACT} "
+                f"? $error('OverflowError: pysfn: an integer beyond 2**53 cannot be exact in JSON') : {r})")
+    return generate
+
+
+def _plain_compare(symbol: str):
+    """A comparison of two ints (or ==/!= of two strs) by their static types: JSONata's own."""
+    return lambda args: f"({args[0]}) {symbol} ({args[1]})"
+
+
+TYPED_COMPARE = {"typed" + py: _plain_compare(js) for py, js in
+                 (("==", "="), ("!=", "!="), ("<", "<"), ("<=", "<="), (">", ">"), (">=", ">="))}
+
+
 OPS = {
+    **TYPED_COMPARE,
+    "int+": _int_arith("+"), "int-": _int_arith("-"), "int*": _int_arith("*"),
     "+": _binary(_add), "-": _binary(_sub), "*": _binary(_mul), "/": _binary(_truediv),
     "//": _binary(_floor_op("//")),
     "%": _binary(_floor_op("%")),

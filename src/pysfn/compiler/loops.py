@@ -20,6 +20,7 @@ from __future__ import annotations
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import T, expression, wrap
 from pysfn.compiler.numbers import tag
+from pysfn.compiler.jsonata_text import code_points
 
 # Python's type names for a JSON value, for error messages.
 PY_TYPE = ("($type({0}) = 'number' ? ({0} = $floor({0}) ? 'int' : 'float') : $type({0}) = 'string' ? 'str' "
@@ -41,7 +42,7 @@ def iterated(value: str) -> str:
     """The list Python's ``for x in value`` walks: list items, dict keys, str characters."""
     v = f"{T}it"
     return (f"({v} := {value}; $type({v}) = 'array' ? {v} : $type({v}) = 'object' and $not({tag(v)}) ? [$keys({v})] "
-            f": $type({v}) = 'string' ? [$map([0..$length({v}) - 1], function({T}ci) {{ $substring({v}, {T}ci, 1) }})] "
+            f": $type({v}) = 'string' ? {code_points(v)} "
             f": {typed_error('TypeError', v, 'object is not iterable')})")
 
 

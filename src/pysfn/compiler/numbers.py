@@ -84,9 +84,10 @@ HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sgn": (f"function($x){{{H}tag($x) ? ($v := $lookup($x, {_K}); $type($v) = 'string' ? true : $v < 0) "
             f": {H}num($x) < 0}}", ("tag", "num")),
     # a result: $f says it is a float, $n that a zero result is -0.0
+    # (+ 0 turns JavaScript's -0 into 0: the sign of a zero is $n's to decide)
     "box": (f"function($r, $n, $f){{$f ? ($abs($r) > {MAX_FLOAT} ? $error({_q(FLOAT_OVERFLOW)}) "
-            f": $r = $floor($r) ? {{{_K}: ($r = 0 and $n) ? '{NEG_ZERO}' : $r}} : $r) "
-            f": $abs($r) > {MAX_EXACT} ? $error({_q(INT_OVERFLOW)}) : $r}}", ()),
+            f": $r = $floor($r) ? {{{_K}: ($r = 0 and $n) ? '{NEG_ZERO}' : $r + 0}} : $r) "
+            f": $abs($r) > {MAX_EXACT} ? $error({_q(INT_OVERFLOW)}) : $r + 0}}", ()),
     # a binary operation of two Python numbers ($o is + - * / // %)
     "ar": ("function($o, $a, $b){(" + f"$x := {H}num($a); $y := {H}num($b); $f := {H}isf($a) or {H}isf($b); "
            f"$o = '+' ? {H}box($x + $y, {H}sgn($a) and {H}sgn($b), $f) "
@@ -102,7 +103,10 @@ HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
            f": $f and ($abs($x) > {MAX_EXACT} or $abs($y) > {MAX_EXACT}) "
            f"? $error('ValueError: pysfn: ' & $o & ' of floats beyond 2**53 runs in Python only') "
            f": ($d := $floor($x / $y); $o = '//' ? {H}box($d, {H}sgn($a) != {H}sgn($b), $f) "
-           f": {H}box($x - $y * $d, {H}sgn($b), $f)))" + "}", ("num", "isf", "sgn", "box")),
+           # the truncated remainder is exact (b * floor(a / b) may not be, near 2**53); Python's
+           # takes the sign of b
+           f": ($m := $x % $y; {H}box($m != 0 and ($m < 0) != ($y < 0) ? $m + $y : $m, {H}sgn($b), $f))))"
+           + "}", ("num", "isf", "sgn", "box")),
     # the execution output: tags decoded into JSON numbers, at any depth
     "out": (f"function($v){{$type($v) = 'object' ? ({H}tag($v) ? {H}num($v) "
             f": ($k := [$keys($v)]; $count($k) = 0 ? {{}} "

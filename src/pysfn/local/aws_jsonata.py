@@ -94,6 +94,14 @@ def regex_engine(pattern: str, flags: RegexFlags) -> re.Pattern:
     return re.compile(_java_pattern(pattern), python_flags)
 
 
+def java_regex_engine(base=None):
+    """A regex engine translating the pattern to Java's meaning, then compiling it with ``base``
+    (another engine, e.g. ``limits.bounded_regex_engine``'s, which times out) or ``re``."""
+    if base is None:
+        return regex_engine
+    return lambda pattern, flags: base(_java_pattern(pattern), flags)
+
+
 # ---------------------------------------------------------------------------------------------
 # UTF-16 text
 
@@ -362,10 +370,11 @@ def _natives() -> dict[str, _Native]:
     return _NATIVES
 
 
-def parse_program(text: str) -> AwsJsonata:
+def parse_program(text: str, base_regex_engine=None) -> AwsJsonata:
     """Parse ``text`` into an expression with AWS's behaviour (raises on a syntax error, and
-    ``RefusedOperator`` for ``??``/``?:``)."""
-    program = AwsJsonata(text, regex_engine=regex_engine)
+    ``RefusedOperator`` for ``??``/``?:``); ``base_regex_engine`` compiles its regex literals
+    after the Java translation."""
+    program = AwsJsonata(text, regex_engine=java_regex_engine(base_regex_engine))
     operator = refused_operator(program.ast)
     if operator is not None:
         raise RefusedOperator(f"the operator '{operator}' is not supported (JSONata 2.0.6 has no '{operator}')")

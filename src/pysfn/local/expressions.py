@@ -38,7 +38,7 @@ from jsonata.utils import Utils
 
 from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, number_out, parse_program, to_engine
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
-from .limits import check_range_size, evaluation_hook, guarded_functions
+from .limits import bounded_regex_engine, check_range_size, evaluation_hook, guarded_functions
 
 NULL = Utils.NULL_VALUE
 _NAME = re.compile(r"\$(\w+)")          # the names an expression may read (a superset is harmless)
@@ -230,7 +230,9 @@ class Expression:
         self.text = text
         # A bare ``$name`` evaluates to the variable's value unchanged: looked up without JSONata.
         self.variable = text[1:] if _VARIABLE.match(text) and text != "$states" else None
-        self.program = parse_program(text)  # jsonata-python with AWS's behaviour; raises on a syntax error
+        # jsonata-python with AWS's behaviour (aws_jsonata); regex literals time out (limits.py);
+        # raises on a syntax error
+        self.program = parse_program(text, bounded_regex_engine(ExpressionError))
         self.program.set_output_convert_nulls(False)  # keep null (NULL_VALUE) apart from undefined
         for name, function in STEP_FUNCTIONS_FUNCTIONS.items():
             self.program.register_lambda(name, function)
