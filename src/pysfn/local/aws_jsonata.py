@@ -33,6 +33,7 @@ from jsonata.utils import Utils
 
 NULL = Utils.NULL_VALUE
 DOUBLE_INTEGERS = 2 ** 53
+_HALF = re.compile("[\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,6 +44,12 @@ DOUBLE_INTEGERS = 2 ** 53
 # as the string.
 
 class AwsJsonata(Jsonata):
+    def evaluate_string_concat(self, lhs, rhs):
+        # halves of a character above U+FFFF that meet again are the character, as in AWS's
+        # UTF-16 strings ('\ud83d' & '\udc4d' = '👍'): pysfn's compiler rebuilds characters so
+        result = super().evaluate_string_concat(lhs, rhs)
+        return pair_surrogates(result) if isinstance(result, str) and _HALF.search(result) else result
+
     def evaluate_numeric_expression(self, lhs, rhs, op):
         if lhs is None or rhs is None or op not in ("+", "-", "*", "/") or \
                 not Utils.is_numeric(lhs) or not Utils.is_numeric(rhs):
@@ -132,6 +139,11 @@ def from_units(units: list[str]) -> str:
             out.append(units[i])
             i += 1
     return "".join(out)
+
+
+def pair_surrogates(text: str) -> str:
+    """``text`` with each high surrogate followed by a low one joined into its character."""
+    return from_units(list(text))
 
 
 def _offset_by_code_points(units: list[str], count: int) -> int:
@@ -304,7 +316,13 @@ def _no_eval(*arguments):
     raise JException("T1006", -1)
 
 
-OVERRIDES = {"eval": _no_eval, "substring": _substring, "split": _split, "sort": _sort, "lowercase": _lowercase,
+def _join(strings=None, separator=None):
+    """$join of halves of a character above U+FFFF gives the character (UTF-16 strings)."""
+    result = Functions.join(strings, separator)
+    return pair_surrogates(result) if isinstance(result, str) and _HALF.search(result) else result
+
+
+OVERRIDES = {"eval": _no_eval, "join": _join, "substring": _substring, "split": _split, "sort": _sort, "lowercase": _lowercase,
              "uppercase": _uppercase, "distinct": _distinct, "decodeUrlComponent": _decode_url_component}
 
 

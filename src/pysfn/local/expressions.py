@@ -36,11 +36,12 @@ from typing import Any, Callable
 from jsonata import Jsonata
 from jsonata.utils import Utils
 
-from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, number_out, parse_program, to_engine
+from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, number_out, pair_surrogates, parse_program, to_engine
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
 from .limits import bounded_regex_engine, check_range_size, evaluation_hook, guarded_functions
 
 NULL = Utils.NULL_VALUE
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NAME = re.compile(r"\$(\w+)")          # the names an expression may read (a superset is harmless)
 _VARIABLE = re.compile(r"^\$\w+$")       # a bare variable reference
 
@@ -61,7 +62,11 @@ def to_json(value: Any) -> Any:
     AWS writes it ("Infinity", ...). Raises ``ExpressionError`` for a function or another value
     JSON cannot hold."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool:
+    if kind is str:
+        # halves of a character above U+FFFF ($split(s, ''), $substring) that meet again form the
+        # character, as in AWS's UTF-16 strings; a half alone stays a half
+        return pair_surrogates(value) if _SURROGATE.search(value) else value
+    if kind is int or kind is bool:
         return value
     if kind is float:
         return value if math.isfinite(value) and abs(value) < DOUBLE_INTEGERS else number_out(value)
