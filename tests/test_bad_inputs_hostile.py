@@ -161,10 +161,11 @@ TABLE = [
      "error: --input is not JSON: NaN is not a JSON number (JSON numbers are finite)"),
     (4, "run --input Infinity", ["run", "h16_ok.py", "--input", '{"x": -Infinity}'], 1,
      "error: --input is not JSON: -Infinity is not a JSON number (JSON numbers are finite)"),
+    # extracted code's value is checked to be JSON: the failure names the line (issue 12 item 5)
     (4, "a callee result of inf is never printed", ["run", "h16_floatinf.py", "--input", '{"x": 1}'], 3,
-     # the dispatcher's number codec (issue 12) names the callee rather than Lambda's MarshalError
-     'execution failed: PysfnNumberError: {"errorMessage":"pysfn: pysfn_extracted_h16_floatinf.L5_1 returned the '
-     'float inf, which JSON cannot hold","errorType":"PysfnNumberError"}'),
+     'execution failed: PysfnNotJSONError: {"errorMessage":"h16_floatinf.py:5: \'float(\'inf\')\' is the float inf, '
+     'not a JSON value the state machine can hold (values are JSON: list, dict with str keys, str, int, float, '
+     'bool, None; convert it, e.g. list(...), dict(...), str(...))","errorType":"PysfnNotJSONError"}'),
     (5, "module-level return", ["compile", "h16_modreturn.py"], 1,
      "h16_modreturn.py:1:1: error: syntax error: 'return' outside function"),
     (5, "def g(x, x)", ["compile", "h16_dupargs.py"], 1,

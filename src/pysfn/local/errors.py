@@ -80,10 +80,12 @@ def matches(error_equals: list[str], error: str | None, catchable: bool = False)
     return TASK_FAILED in error_equals and error != TIMEOUT
 
 
-def lambda_cause(error_type: str, error_message: str) -> str:
+def lambda_cause(error_type: str, error_message: str, extra: dict | None = None) -> str:
     """The Cause of a failed Lambda invocation: the runtime's error payload as compact JSON, keys
-    ``errorMessage`` then ``errorType`` (AWS also sends ``requestId`` and ``stackTrace``)."""
-    return json.dumps({"errorMessage": error_message, "errorType": error_type}, separators=(",", ":"))
+    ``errorMessage`` then ``errorType`` (AWS also sends ``requestId`` and ``stackTrace``), then any
+    other key of the payload (``extra``), as AWS passes the whole payload on."""
+    payload = {"errorMessage": error_message, "errorType": error_type, **(extra or {})}
+    return json.dumps(payload, separators=(",", ":"))
 
 
 def decorate(state_name: str, entered_event_id: int, message: str) -> str:

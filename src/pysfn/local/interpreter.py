@@ -27,7 +27,7 @@ from .expressions import Site, Template
 from .jsonpath_states import JsonPathStates, map_failure_limits
 from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload, check_result
 from .service_tasks import is_service_resource, run_service_task
-from .record import ExecutionRecord, to_json_text
+from .record import ExecutionRecord, LambdaCall, to_json_text
 from .scopes import Scope
 
 Invoke = Callable[[str, Any], dict]
@@ -320,14 +320,16 @@ class Interpreter(JsonPathStates):
         if self.invoke is None:
             raise UnsupportedFeature(f"state '{state.name}' invokes the Lambda function {function!r}, but "
                                      f"run_definition was given no invoke function")
-        self.record.lambda_invocations += 1
-        response = self.invoke(function, json.loads(to_json_text(payload)))  # the callee gets its own copy
+        sent = json.loads(to_json_text(payload))
+        self.record.lambda_calls.append(LambdaCall.of(state.name, function, json.loads(to_json_text(payload))))
+        response = self.invoke(function, sent)  # the callee gets its own copy
         if isinstance(response, dict) and "ok" in response:
             text = to_json_text(response["ok"])  # through JSON, as a real Lambda response is
             return True, json.loads(text), text
         if isinstance(response, dict) and "errorType" in response:
             error_type, message = str(response["errorType"]), str(response.get("errorMessage", ""))
-            return False, StatesError(error_type, lambda_cause(error_type, message)), None
+            extra = {k: v for k, v in response.items() if k not in ("errorType", "errorMessage")}
+            return False, StatesError(error_type, lambda_cause(error_type, message, extra)), None
         raise TypeError(f"invoke({function!r}, ...) returned {response!r}: expected {{'ok': value}} or "
                         f"{{'errorType': ..., 'errorMessage': ...}}")
 
