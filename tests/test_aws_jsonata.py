@@ -137,6 +137,9 @@ def test_split_on_the_empty_string_splits_astral_characters():
     assert value("$count($split('a👍b', ''))") == 4
     assert value("$split('a👍b', '')") == ["a", "\ud83d", "\udc4d", "b"]
     assert value("$split('ab', '')") == ["a", "b"]
+    # the halves are UTF-16 units: joined again they are the character (pysfn's compiler relies on it)
+    assert value("($u := $split('👍a', ''); [$u[0] & $u[1] = '👍', $join($u) = '👍a', $length($join($u))])") == \
+        [True, True, 2]
 
 
 def test_sort_orders_strings_by_utf16_units():

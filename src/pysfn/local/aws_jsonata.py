@@ -33,6 +33,7 @@ from jsonata.utils import Utils
 
 NULL = Utils.NULL_VALUE
 DOUBLE_INTEGERS = 2 ** 53
+_HALF = re.compile("[\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,6 +44,12 @@ DOUBLE_INTEGERS = 2 ** 53
 # as the string.
 
 class AwsJsonata(Jsonata):
+    def evaluate_string_concat(self, lhs, rhs):
+        # halves of a character above U+FFFF that meet again are the character, as in AWS's
+        # UTF-16 strings ('\ud83d' & '\udc4d' = '👍'): pysfn's compiler rebuilds characters so
+        result = super().evaluate_string_concat(lhs, rhs)
+        return pair_surrogates(result) if isinstance(result, str) and _HALF.search(result) else result
+
     def evaluate_numeric_expression(self, lhs, rhs, op):
         if lhs is None or rhs is None or op not in ("+", "-", "*", "/") or \
                 not Utils.is_numeric(lhs) or not Utils.is_numeric(rhs):
@@ -94,6 +101,14 @@ def regex_engine(pattern: str, flags: RegexFlags) -> re.Pattern:
     return re.compile(_java_pattern(pattern), python_flags)
 
 
+def java_regex_engine(base=None):
+    """A regex engine translating the pattern to Java's meaning, then compiling it with ``base``
+    (another engine, e.g. ``limits.bounded_regex_engine``'s, which times out) or ``re``."""
+    if base is None:
+        return regex_engine
+    return lambda pattern, flags: base(_java_pattern(pattern), flags)
+
+
 # ---------------------------------------------------------------------------------------------
 # UTF-16 text
 
@@ -124,6 +139,11 @@ def from_units(units: list[str]) -> str:
             out.append(units[i])
             i += 1
     return "".join(out)
+
+
+def pair_surrogates(text: str) -> str:
+    """``text`` with each high surrogate followed by a low one joined into its character."""
+    return from_units(list(text))
 
 
 def _offset_by_code_points(units: list[str], count: int) -> int:
@@ -296,7 +316,13 @@ def _no_eval(*arguments):
     raise JException("T1006", -1)
 
 
-OVERRIDES = {"eval": _no_eval, "substring": _substring, "split": _split, "sort": _sort, "lowercase": _lowercase,
+def _join(strings=None, separator=None):
+    """$join of halves of a character above U+FFFF gives the character (UTF-16 strings)."""
+    result = Functions.join(strings, separator)
+    return pair_surrogates(result) if isinstance(result, str) and _HALF.search(result) else result
+
+
+OVERRIDES = {"eval": _no_eval, "join": _join, "substring": _substring, "split": _split, "sort": _sort, "lowercase": _lowercase,
              "uppercase": _uppercase, "distinct": _distinct, "decodeUrlComponent": _decode_url_component}
 
 
@@ -362,13 +388,11 @@ def _natives() -> dict[str, _Native]:
     return _NATIVES
 
 
-def parse_program(text: str, bounded_engine=None) -> AwsJsonata:
+def parse_program(text: str, base_regex_engine=None) -> AwsJsonata:
     """Parse ``text`` into an expression with AWS's behaviour (raises on a syntax error, and
-    ``RefusedOperator`` for ``??``/``?:``). ``bounded_engine`` (limits.bounded_regex_engine) runs
-    the patterns, after the same translation to Java's syntax, under the expression budget."""
-    engine = regex_engine if bounded_engine is None else \
-        (lambda pattern, flags: bounded_engine(_java_pattern(pattern), flags))
-    program = AwsJsonata(text, regex_engine=engine)
+    ``RefusedOperator`` for ``??``/``?:``); ``base_regex_engine`` compiles its regex literals
+    after the Java translation."""
+    program = AwsJsonata(text, regex_engine=java_regex_engine(base_regex_engine))
     operator = refused_operator(program.ast)
     if operator is not None:
         raise RefusedOperator(f"the operator '{operator}' is not supported (JSONata 2.0.6 has no '{operator}')")

@@ -36,11 +36,12 @@ from typing import Any, Callable
 from jsonata import Jsonata
 from jsonata.utils import Utils
 
-from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, from_units, number_out, parse_program, to_engine
+from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, number_out, pair_surrogates, parse_program, to_engine
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
 from .limits import bounded_regex_engine, check_range_size, evaluation_hook, guarded_functions
 
 NULL = Utils.NULL_VALUE
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NAME = re.compile(r"\$(\w+)")          # the names an expression may read (a superset is harmless)
 _VARIABLE = re.compile(r"^\$\w+$")       # a bare variable reference
 
@@ -65,9 +66,9 @@ def to_json(value: Any) -> Any:
     JSON cannot hold."""
     kind = type(value)
     if kind is str:
-        # AWS's strings are UTF-16: halves of a character above U+FFFF that an expression put
-        # together ('\ud83d' & '\udc4d') are that character, as they are in JavaScript
-        return from_units(list(value)) if _SURROGATE.search(value) else value
+        # halves of a character above U+FFFF ($split(s, ''), $substring) that meet again form the
+        # character, as in AWS's UTF-16 strings; a half alone stays a half
+        return pair_surrogates(value) if _SURROGATE.search(value) else value
     if kind is int or kind is bool:
         return value
     if kind is float:
@@ -237,8 +238,9 @@ class Expression:
         self.text = text
         # A bare ``$name`` evaluates to the variable's value unchanged: looked up without JSONata.
         self.variable = text[1:] if _VARIABLE.match(text) and text != "$states" else None
-        engine = bounded_regex_engine(ExpressionError)  # regex literals time out (limits.py)
-        self.program = parse_program(text, engine)  # jsonata-python with AWS's behaviour; raises on a syntax error
+        # jsonata-python with AWS's behaviour (aws_jsonata); regex literals time out (limits.py);
+        # raises on a syntax error
+        self.program = parse_program(text, bounded_regex_engine(ExpressionError))
         self.program.set_output_convert_nulls(False)  # keep null (NULL_VALUE) apart from undefined
         for name, function in STEP_FUNCTIONS_FUNCTIONS.items():
             self.program.register_lambda(name, function)
