@@ -156,7 +156,7 @@ def _big_int_text(x: str) -> str:
     which issue 14 keeps out of compiled machines)."""
     a, h = f"{T}ab", f"{T}hi"
     return (f"({a} := $abs({x}); {h} := $floor({a} / 100000000); ({x} < 0 ? '-' : '') & $string({h}) "
-            f"& $replace($string(100000000 + {a} - {h} * 100000000), /^1/, ''))")  # 8 digits, zeros kept
+            f"& $replace($string(100000000 + ({a} - {h} * 100000000)), /^1/, ''))")  # 8 digits, zeros kept
 
 
 def _concat(args: list[str]) -> str:
