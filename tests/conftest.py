@@ -9,6 +9,10 @@ import os
 
 import pytest
 
+# tests/fixtures holds user-style projects with their own tests, run in subprocesses by
+# tests/test_pytest_plugin.py (one of them must fail to compile): not tests of this suite.
+collect_ignore = ["fixtures"]
+
 
 def pytest_addoption(parser):
     parser.addoption(

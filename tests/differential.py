@@ -12,6 +12,7 @@ Both give ``{"status": "SUCCEEDED", "output": ...}`` or ``{"status": "FAILED", "
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import re
@@ -41,7 +42,8 @@ def import_workflow(path: Path):
 def run_native(module, entry: str, inp) -> dict:
     fn = getattr(module, entry)
     try:
-        output = fn(**inp)
+        # a copy: the workflow may change its inputs in place (the machine gets them as JSON)
+        output = fn(**copy.deepcopy(inp))
     except PSF.Fail as e:
         return {"status": "FAILED", "error": e.error, "cause": e.cause}
     except Exception as e:  # the error a Step Functions execution would report

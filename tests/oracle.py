@@ -21,6 +21,7 @@ few measured ways, so narrow patches are applied when this module is imported
 6. ``$lowercase`` is Python's ``lower()`` in jsonata-python too (it casefolds).
 7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
 8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
+9. Number literals too (moto made a negative integer a float: -1 became -1.0).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -115,6 +116,9 @@ PATCHED_NAMES = [
     _PREFIX + "component.state.choice.state_choice:StateChoice._eval_state_output",            # patch 7
     _PREFIX + "parse.preprocessor:from_string_literal",                                         # patch 8
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_string_literal",  # 8
+    _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_float",     # patch 9
+    _PREFIX + "parse.preprocessor:Preprocessor.visitJsonata_template_value_terminal_float",    # patch 9
+    _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -312,10 +316,12 @@ _state_choice.StateChoice._eval_state_output = _choice_output_default_path_only
 # surrogates stayed two characters). The token of a string literal is JSON text: json.loads it.
 def _json_string_literal(parser_rule_context) -> str | None:
     text = parser_rule_context.getText()
-    try:
-        return json.loads(text)
-    except ValueError:  # not a quoted JSON string (moto passes other tokens too): as moto did
-        return _original_from_string_literal(parser_rule_context)
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return _original_from_string_literal(parser_rule_context)  # other tokens: as moto reads them
 
 
 def _assign_string_literal(self, ctx):
@@ -325,6 +331,21 @@ def _assign_string_literal(self, ctx):
 _original_from_string_literal = _preprocessor.from_string_literal
 _preprocessor.from_string_literal = _json_string_literal
 _preprocessor.Preprocessor.visitAssign_template_value_terminal_string_literal = _assign_string_literal
+
+
+# Patch 9: number literals of the definition mean what their JSON means. moto's grammar reads a
+# negative integer (-1) as its NUMBER token and makes it a float (-1.0): a callee given `-1` got
+# -1.0 (and returned a float where CPython's int arithmetic gives an int).
+def _json_number(ctx) -> Any:
+    return json.loads(ctx.NUMBER().getText())
+
+
+_preprocessor.Preprocessor.visitAssign_template_value_terminal_float = (
+    lambda self, ctx: _preprocessor.AssignTemplateValueTerminalLit(value=_json_number(ctx)))
+_preprocessor.Preprocessor.visitJsonata_template_value_terminal_float = (
+    lambda self, ctx: _preprocessor.JSONataTemplateValueTerminalLit(value=_json_number(ctx)))
+_preprocessor.Preprocessor.visitPayload_value_float = (
+    lambda self, ctx: _preprocessor.PayloadValueFloat(val=_json_number(ctx)))
 
 
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds

@@ -32,8 +32,12 @@ FILES = {
     "deep.py": b"import pysfn as PSF\n\n@PSF.main\ndef f(x):\n    return " + b"[" * 80 + b"x" + b"]" * 80 + b"\n",
     "ok.py": b"import pysfn as PSF\n\ndef g(x):\n    return x\n\n@PSF.main\ndef f(x: int):\n    return g(x)\n",
     "typed.py": b"import pysfn as PSF\n\n@PSF.main\ndef typed(x: int):\n    return x\n",
+    "grows.py": b"import pysfn as PSF\n\n@PSF.main\ndef grows(items):\n    s = ''\n    for i in items:\n"
+                b"        s += i\n    return s\n",
     "bad.json": b'{"StartAt": "A", "States": {}}',
     "notjson.json": b"{nope",
+    "input.json": b'{"x": 1}',
+    "badinput.json": b"{x",
 }
 
 # (id, argv, exit status, first line of stderr)
@@ -78,6 +82,24 @@ TABLE = [
     ("run input of the wrong type", ["run", "typed.py", "--input", '{"x": "1"}'], 3,
      "execution failed: TypeError: typed() input 'x' must be int, not str"),
     ("graph missing source", ["graph", "missing.py"], 1, "missing.py:1:1: error: no such file"),
+    # issue 17: files as inputs, usage errors, Python given to validate
+    ("run input file missing", ["run", "ok.py", "--input", "@nope.json"], 1,
+     "error: cannot read --input file nope.json: No such file or directory"),
+    ("run input file not JSON", ["run", "ok.py", "--input", "file://badinput.json"], 1,
+     "error: --input (badinput.json) is not JSON: Expecting property name enclosed in double quotes: line 1 column 2 "
+     "(char 1)"),
+    ("run input file is a directory", ["run", "ok.py", "--input", "@adir"], 1,
+     "error: cannot read --input file adir: Is a directory"),
+    ("graph input file missing", ["graph", "ok.py", "--input", "@nope.json"], 1,
+     "error: cannot read --input file nope.json: No such file or directory"),
+    ("run without a source", ["run", "--input", "@input.json"], 2, "Usage: cli run [OPTIONS] [SOURCE]"),
+    ("package without a zip", ["package", "ok.py"], 2, "Usage: cli package [OPTIONS] SOURCE [ZIP]"),
+    ("validate a Python file", ["validate", "ok.py"], 1,
+     "error: ok.py is Python source, not an ASL definition (JSON)"),
+    ("unknown -W action", ["-W", "always", "compile", "ok.py"], 2, "Usage: cli [OPTIONS] COMMAND [ARGS]..."),
+    ("a warning as an error", ["-W", "error", "compile", "grows.py"], 1,
+     "grows.py:7:9: warning: 's' grows on every iteration of the loop at line 6: a value over 256 KiB fails the "
+     "execution (States.DataLimitExceeded)"),
 ]
 
 

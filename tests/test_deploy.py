@@ -183,3 +183,103 @@ def test_deploy_twice_against_moto_server_then_invoke(moto_server, tmp_path):
                              timeout=60)
     assert started.returncode == 0, started.stderr
     assert sfn.describe_execution(executionArn=started.stdout.strip())["stateMachineArn"] == machine["stateMachineArn"]
+
+
+# --------------------------------------------------------------------------- issue 17: destroy, waiting, status
+
+def test_destroy_removes_what_deploy_created_after_asking(aws):
+    deploy(SOURCE, "gone")
+    runner = CliRunner()
+    declined = runner.invoke(cli, ["destroy", "gone"], input="n\n")
+    assert declined.exit_code == 1
+    assert "pysfn destroy gone deletes:" in declined.stderr and "  state machine gone (arn:" in declined.stderr
+    assert declined.stderr.splitlines()[-1] == "not confirmed: nothing deleted (pass --yes to skip the question)"
+    lam, sfn, iam = _clients()
+    assert [m["name"] for m in sfn.list_state_machines()["stateMachines"]] == ["gone"]
+    no_tty = runner.invoke(cli, ["destroy", "gone"])  # no answer at all: nothing deleted either
+    assert no_tty.exit_code == 1 and len(sfn.list_state_machines()["stateMachines"]) == 1
+    confirmed = runner.invoke(cli, ["destroy", "gone"], input="y\n")
+    assert confirmed.exit_code == 0, confirmed.output
+    for line in ("  state machine gone: deleted", "  function gone-dispatcher: deleted", "  role gone-pysfn-machine: deleted",
+                 "  role gone-pysfn-lambda: deleted", "destroyed gone"):
+        assert line in confirmed.stderr.splitlines()
+    assert sfn.list_state_machines()["stateMachines"] == [] and lam.list_functions()["Functions"] == []
+    assert iam.list_roles()["Roles"] == []
+    again = runner.invoke(cli, ["destroy", "gone", "--yes"])
+    assert again.exit_code == 0 and again.stderr.strip() == "nothing to remove for gone"
+
+
+def test_destroy_leaves_alone_what_deploy_did_not_create(aws):
+    _, sfn, iam = _clients()
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    mine = iam.create_role(RoleName="mine", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    result = deploy(SOURCE, "shared", role_arn=mine)  # the machine's role is the user's own
+    foreign = iam.create_role(RoleName="other-pysfn-lambda", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    sfn.create_state_machine(name="other", definition=json.dumps({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "End": True}}}), roleArn=foreign)
+    out = CliRunner().invoke(cli, ["destroy", "other", "--yes"])
+    assert out.exit_code == 0, out.output
+    assert "  state machine other: left alone, not created by pysfn deploy (no pysfn:name tag)" in out.stderr
+    assert "  role other-pysfn-lambda: left alone, not created by pysfn deploy (no pysfn:name tag)" in out.stderr
+    assert "nothing to remove for other" in out.stderr
+    assert {m["name"] for m in sfn.list_state_machines()["stateMachines"]} == {"shared", "other"}
+    gone = CliRunner().invoke(cli, ["destroy", "shared", "--yes"])
+    assert gone.exit_code == 0, gone.output
+    assert {m["name"] for m in sfn.list_state_machines()["stateMachines"]} == {"other"}
+    assert sorted(r["RoleName"] for r in iam.list_roles()["Roles"]) == ["mine", "other-pysfn-lambda"]
+    assert result.created == ["shared-pysfn-lambda", "shared-dispatcher", "shared"]
+
+
+def test_invoke_stops_waiting_at_the_timeout_and_names_the_execution(aws, tmp_path):
+    deploy(SOURCE, "slow")  # moto runs no Lambda: its executions stay RUNNING
+    (tmp_path / "in.json").write_text('{"text": "a b"}')
+    result = CliRunner().invoke(cli, ["invoke", "slow", "--input", f"@{tmp_path / 'in.json'}", "--timeout", "0"])
+    assert result.exit_code == 4, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("stopped waiting after 0 s (--timeout); the execution is still running: "
+                               "arn:aws:states:eu-west-1:123456789012:execution:slow:")
+    arn = lines[0].rsplit(" ", 1)[1]
+    assert lines[1:] == [f"  look it up: pysfn history {arn}",
+                         f"  or: aws stepfunctions describe-execution --execution-arn {arn}"]
+    _, sfn, _ = _clients()
+    assert json.loads(sfn.describe_execution(executionArn=arn)["input"]) == {"text": "a b"}
+
+
+def test_ctrl_c_while_waiting_says_how_to_find_the_execution(aws, monkeypatch):
+    deploy(SOURCE, "waits")
+    import pysfn.deploy.executions as executions
+
+    def interrupt(seconds):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(executions.time, "sleep", interrupt)
+    result = CliRunner().invoke(cli, ["invoke", "waits", "--input", "{}"])
+    assert result.exit_code == 130, result.output
+    assert "interrupted (Ctrl-C): pysfn stopped waiting; the execution is still running: arn:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_history_shows_the_real_status_of_a_running_execution(aws):
+    deploy(SOURCE, "live")
+    runner = CliRunner()
+    started = runner.invoke(cli, ["invoke", "live", "--input", '{"text": "a b"}', "--no-wait"])
+    arn = started.stdout.strip()
+    _, sfn, _ = _clients()
+    events = [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]
+    assert "ExecutionSucceeded" in events  # moto's canned history says so ...
+    assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"  # ... but it is running
+    path = runner.invoke(cli, ["history", arn])
+    assert path.exit_code == 0 and path.stdout.splitlines()[-1] == "Execution\trunning"
+    assert [line for line in path.stdout.splitlines() if line.startswith("Execution")] == ["Execution\trunning"]
+    sfn.stop_execution(executionArn=arn, error="Stopped", cause="by the test")
+    stopped = runner.invoke(cli, ["history", "live"]).stdout.splitlines()[-1]
+    assert stopped.startswith("Execution\taborted")
+
+
+def test_deploy_prints_the_compilers_warnings_and_counts_callees_apart(aws):
+    report = EXAMPLES / "order_report.py"
+    result = CliRunner().invoke(cli, ["deploy", str(report), "--name", "reports"])
+    assert result.exit_code == 0, result.output
+    assert "order_report.py:53:13: warning: 'lines' grows on every iteration" in result.stderr
+    assert "compiled order_report.py: report(), 3 callee(s), 3 extracted function(s); package " in result.stderr
+    quiet = CliRunner().invoke(cli, ["deploy", str(report), "--name", "reports", "--no-warnings"])
+    assert quiet.exit_code == 0 and "warning" not in quiet.stderr

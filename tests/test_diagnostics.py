@@ -46,7 +46,6 @@ CASES = [
     ("y = PSF.map(work, items, max_concurrency=x)", 1, 46, "max_concurrency must be a constant integer"),
     ("y = PSF.map(work, items, mode='remote')", 1, 35, "mode is 'inline' or 'distributed'"),
     ("y = PSF.map(work, items, size=2)", 1, 35, "PSF.map got an unexpected keyword argument 'size'"),
-    ("y = PSF.map(work, enumerate(items))", 1, 23, "these items cannot feed a Map state"),
     ("raise PSF.Fail(1, 'x')", 1, 20, "the error of PSF.Fail must be a string"),
     ("raise PSF.Fail('E', 2)", 1, 25, "the cause of PSF.Fail must be a string"),
     ("raise work(x)", 1, 11, "cannot raise 'work(x)': not a known exception class"),
@@ -54,13 +53,24 @@ CASES = [
     # refused by CPython's own compiler (issue 16, item 5: the whole module is compiled first)
     ("break", 1, 5, "syntax error: 'break' outside loop"),
     ("if x:\n    continue", 2, 9, "syntax error: 'continue' not properly in loop"),
-    ("for a, (b, c) in items:\n    pass", 1, 9, "'for (a, (b, c)) in ...': this loop target is not supported"),
+    ("for a, x.b in items:\n    pass", 1, 9, "'for (a, x.b) in ...': this loop target is not supported"),
     ("for k in items.items():\n    pass", 1, 9, "'for k in ...': this loop target is not supported"),
-    ("y = []\nfor v in items:\n    v.append(1)", 2, 9, "'v' is an item of what the loop iterates, and it is "
+    ("y = []\nfor v in items:\n    v.append(1)\nreturn items", 2, 9, "'v' is an item of what the loop iterates, and it is "
      "changed in place at line"),
-    ("y = items\ny.append(1)", 1, 9, "'y' is bound to 'items', and it is changed in place"),
-    ("y = []\nz = {'k': y}\ny.append(1)", 2, 15, "'y' is stored here as it is, and it is changed in place"),
-    ("a = b = []\na.append(1)", 1, 5, "'a' is bound to the same object as the other targets"),
+    ("y = items\ny.append(1)\nreturn items", 1, 9, "'y' is bound to 'items', and it is changed in place"),
+    ("y = []\nz = {'k': y}\ny.append(1)\nreturn z", 2, 15, "'y' is stored here as it is, and it is changed in place"),
+    ("a = b = []\na.append(1)\nreturn b", 1, 5, "'a' is bound to the same object as the other targets"),
+    ("log = []\ntry:\n    log.append('a')\n    return {'log': log}\nfinally:\n    log.append('b')", 4, 24,
+     "'log' is part of the value returned here, and it is changed in place at line"),
+    ("log = []\ntry:\n    return log\nfinally:\n    log.append('b')", 3, 16,
+     "'log' is part of the value returned here, and it is changed in place at line"),
+    ("y = work(items)\ny.append(1)\nreturn items", 1, 9, "'y' is bound to 'work(items)', and it is changed"),
+    ("ys = [v for v in items]\nys[0]['k'] = 1\nreturn items", 1, 10, "'ys' is bound to '[v for v in items]'"),
+    ("c = list(items)\nc[0].append(1)\nreturn items", 1, 9, "'c' is bound to 'list(items)', and it is changed"),
+    ("d = {}\nd['k'] = items\nd['k'].append(1)\nreturn items", 2, 5, "'d' holds 'items' (stored at line"),
+    ("y = items\ny += [1]\nreturn items", 1, 9, "'y' is bound to 'items', and it is changed in place"),
+    ("for v in items:\n    v['seen'] = True\nreturn items", 1, 9, "'v' is an item of what the loop iterates"),
+    ("y = x\nfor i in items:\n    y.append(i)\n    z = x", 1, 9, "'y' is bound to 'x', and it is changed"),
     ("del x", 1, 9, "only items can be deleted"),
     ("def b():\n    items.append(1)\n    return 1\ny = PSF.parallel(b)", 2, 9,
      "a parallel branch cannot change 'items' of the enclosing function"),
@@ -90,6 +100,13 @@ CASES = [
     ("return 1e400", 1, 12, "inf is not a JSON number"),
     ("y = PSF.with_retry_spec(work, (x,), ([], 1))", 1, 42, "a retry spec needs at least one error"),
     ("if PSF.StringMatches(x, x):\n    pass", 1, 29, "the pattern of PSF.StringMatches must be a string literal"),
+    ("y = zip(x, items)", 1, 9, "'zip(x, items)' is an iterator, not a value a workflow variable can hold"),
+    ("return reversed(items)", 1, 12, "'reversed(items)' is an iterator, not a value"),
+    ("y = x if x else enumerate(items)", 1, 21, "'enumerate(items)' is an iterator, not a value"),
+    ("y = work(items.values())", 1, 14, "'items.values()' is a dict view (dict_values), not a value"),
+    ("y = {v for v in items}", 1, 9, "'{v for v in items}' is a set, not a value"),
+    ("y = [range(3)]", 1, 10, "'range(3)' is a range, not a value"),
+    ("y = (v for v in items)", 1, 9, "'(v for v in items)' is a generator, not a value"),
 ]
 
 
@@ -242,3 +259,91 @@ def test_a_distributed_map_inside_try_warns_about_the_error_name():
     states = result.definition["States"]
     (m,) = [s for s in states.values() if s["Type"] == "Map"]
     assert m["ItemProcessor"]["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
+
+
+@pytest.mark.parametrize("signature, code, col", [
+    ("events, seen=[]", "for e in events:\n        seen.append(e)\n    return seen", 23),
+    ("events, *, seen={}", "seen['n'] = len(events)\n    return seen", 26),
+    ("events, seen=[]", "seen += events\n    return seen", 23),
+])
+def test_a_mutable_default_changed_in_place_warns(signature, code, col):
+    source = f"import pysfn as PSF\n\n@PSF.main\ndef flow({signature}):\n    {code}\n"
+    (warning,) = [w for w in compile_source(source, "wf.py").warnings if "default" in w.message]
+    assert (warning.severity, warning.loc.line, warning.loc.col) == ("warning", 4, col)
+    assert "of 'seen' is changed in place at line" in warning.message
+    assert "persists into the next call of 'flow'" in warning.message
+    assert "each execution of the state machine starts again from" in warning.message
+    assert "seen is None" in warning.hint
+
+
+def test_a_mutable_default_only_read_or_rebound_does_not_warn():
+    source = ("import pysfn as PSF\n\n@PSF.main\ndef flow(events, seen=[]):\n    seen = seen + events\n"
+              "    seen.append(1)\n    return seen\n")
+    assert compile_source(source, "wf.py").warnings == []
+
+
+CALLEE_CHANGES = """\
+import pysfn as PSF
+
+def add(xs, v):
+    xs.append(v)
+    return len(xs)
+
+@PSF.main
+def flow(items, other=None):
+    {line}
+    return {result}
+
+def mark(row):
+    row["seen"] = True
+    return 1
+"""
+ADD = "'add' changes its parameter 'xs' in place (line 4)"
+MARK = "'mark' changes its parameter 'row' in place (line 13)"
+
+
+@pytest.mark.parametrize("line, result, refused", [
+    ("n = add(items, 1)", "items", ADD),
+    ("n = add(xs=items, v=1)", "[items, n]", ADD),
+    ("n = [add(v, 1) for v in items]", "items", ADD),   # each item is changed natively
+    ("n = PSF.map(mark, items)", "items", MARK),
+    ("n = add(list(items), 1)", "items", None),   # a copy: the callee changes the copy natively too
+    ("n = add(items, 1)", "n", None),             # `items` is not read again
+    ("n = add([], 1)", "items", None),
+    ("n = PSF.map(mark, items)", "n", None),
+])
+def test_a_callee_changing_its_argument_in_place(line, result, refused):
+    source = CALLEE_CHANGES.format(line=line, result=result)
+    if not refused:
+        compile_source(source, "wf.py")
+        return
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "wf.py")
+    (diag,) = info.value.diagnostics
+    assert diag.loc.line == 9 and source.splitlines()[8][diag.loc.col - 1:].startswith("items")
+    assert diag.message.startswith(refused + ": in Python that changes 'items' here too, in the state machine "
+                                   "the callee works on a copy"), diag.message
+    assert "list(items)" in diag.hint
+
+
+@pytest.mark.parametrize("code", [
+    "items2 = []\nfor v in x:\n    items2.append(v)\nout = {}\nout['items'] = items2\nout['n'] = 1\nreturn out",
+    "c = dict(x)\nc['k'] = 1\nreturn [c, x]",
+    "c = list(items)\nc.append(1)\nreturn [c, items]",
+    "c = items[:]\nc.append(1)\nreturn [c, items]",
+    "c = items.copy()\nc.append(1)\nreturn [c, items]",
+    "y = items\nitems = []\nitems.append(1)\nreturn [y, items]",
+    "out = []\nfor v in items:\n    row = {}\n    row['v'] = v\n    out.append(row)\nreturn out",
+    "for v in items:\n    v = dict(v)\n    v['k'] = 1\nreturn items",
+    "log = []\ntry:\n    return {'log': list(log)}\nfinally:\n    log.append('b')",
+    "y = items\ny.append(1)",
+])
+def test_sharing_that_cpython_and_the_machine_agree_on_is_accepted(code):
+    compile_source(body(code), "wf.py")
+
+
+def test_a_nested_change_through_a_shallow_copy_hints_at_deepcopy():
+    with pytest.raises(CompileError) as info:
+        compile_source(body("c = list(items)\nc[0].append(1)\nreturn items"), "wf.py")
+    assert "copy.deepcopy" in info.value.diagnostics[0].hint
+    compile_source("import copy\n" + body("c = copy.deepcopy(items)\nc[0].append(1)\nreturn [c, items]"), "wf.py")

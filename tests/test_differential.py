@@ -75,3 +75,25 @@ def test_unchecked_annotations_are_reported():
     source = "import pysfn as PSF\n\n@PSF.main\ndef f(x: set[int], y: 'int'):\n    return y\n"
     (warning,) = compile_source(source, "wf.py").warnings
     assert "the annotation 'set[int]' of 'x' is not checked" in warning.message
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=[p.stem for p in WORKFLOW_FILES])
+def test_native_and_pysfn_local_agree(path):
+    """The same cases in pysfn's own interpreter, its Lambda Tasks served by the in-process
+    handler (the code the zip holds: allow-list, error names, extracted code)."""
+    import importlib
+    from pysfn.runner import LocalWorkflow, error_message
+    module = import_workflow(path)
+    workflow = LocalWorkflow.from_source(path)
+    for inp in module.CASES:
+        importlib.reload(module)  # module state (attempt counters) fresh for each side
+        native = run_native(module, workflow.entry, inp)
+        importlib.reload(module)  # the same module object the in-process handler imported
+        result = workflow.run(inp)
+        local = {"status": result.status, "output": result.output} if result.status == "SUCCEEDED" else \
+            {"status": result.status, "error": result.error, "cause": error_message(result.cause)}
+        if local.get("error") == "States.QueryEvaluationError":  # "... threw an error: KeyError: 'k'"
+            python_error = local["cause"].rsplit(" threw an error: ", 1)[-1]
+            if ": " in python_error:
+                local["error"], local["cause"] = python_error.split(": ", 1)
+        assert comparable(local) == comparable(native), f"input: {inp}"

@@ -26,6 +26,7 @@ import pytest
 import oracle
 from differential import canonical
 from pysfn.compiler.numbers import output_value
+from pysfn.failures import public_cause
 import pysfn
 from pysfn.compiler import compile_file
 from pysfn.local import ExecutionRecord, InvalidDefinition, UnsupportedFeature, run_definition
@@ -71,8 +72,14 @@ def assert_same(ours, theirs: dict, context: str, transitions: bool = True) -> N
     elif ours.error == QUERY_ERROR:  # moto reports JSONata runtime errors as States.Runtime
         assert theirs["error"] in (QUERY_ERROR, "States.Runtime"), context
     else:
-        assert (ours.error, ours.cause) == (theirs["error"], theirs["cause"]), context
+        # the in-process dispatcher adds the exception's record for pytest (pysfn/failures.py);
+        # what AWS would report is the Cause without it
+        assert (ours.error, public_cause(ours.cause)) == (theirs["error"], theirs["cause"]), context
     assert ours.record.lambda_invocations == theirs["lambda_calls"], context
+    if ours.status == "FAILED" and ours.error == QUERY_ERROR and theirs["error"] == "States.Runtime":
+        # moto cannot catch its States.Runtime; AWS (and pysfn.local) catch the QueryEvaluationError,
+        # so a machine with a catcher for it (optimize/input_check.py) takes more states before failing
+        transitions = False
     if transitions:
         assert ours.record.transitions - ours.record.retries == theirs["transitions"], context
 
@@ -327,12 +334,19 @@ def test_runtime_errors_are_never_caught():
     assert result.record.path == ["Setup", "Each", "Add"]
 
 
-def test_an_error_in_output_is_not_caught():
-    """As in the oracle: Arguments, the call and Assign are under Catch; Output is not."""
+def test_an_error_in_the_output_of_a_task_is_caught():
+    """AWS-MEASURED: "A failure evaluating a Task's Arguments or Output is retried as a failure of
+    the Task". (This test used to assert the oracle's behaviour -- moto does not catch an Output
+    failure -- and was changed deliberately: AWS wins in pysfn.local.)"""
     machine = retrying([], catch=[{"ErrorEquals": ["States.ALL"], "Next": "C"}])
     machine["States"]["T"]["Output"] = "{% $states.result.Payload.nothing %}"
     machine["States"]["C"] = {"Type": "Succeed"}
-    assert run_definition(machine, {"failures": 0}, lambdas()).error == QUERY_ERROR
+    result = run_definition(machine, {"failures": 0}, lambdas())
+    assert (result.status, result.output["Error"]) == ("SUCCEEDED", QUERY_ERROR)
+    assert result.record.path == ["T", "C"]
+    machine["States"]["T"]["Retry"] = [{"ErrorEquals": [QUERY_ERROR], "MaxAttempts": 2}]
+    result = run_definition(machine, {"failures": 0}, lambdas())
+    assert (result.status, result.record.retries, result.record.lambda_invocations) == ("SUCCEEDED", 2, 3)
     del machine["States"]["T"]["Output"]
     machine["States"]["T"]["Assign"] = {"x": "{% $states.result.Payload.nothing %}"}
     result = run_definition(machine, {"failures": 0}, lambdas())
@@ -450,9 +464,6 @@ LAMBDA = "arn:aws:states:::lambda:invoke"
 
 
 @pytest.mark.parametrize("definition, words", [
-    ({"StartAt": "S", "States": {"S": {"Type": "Pass", "End": True}}}, ["'S'", "JSONPath"]),
-    (jsonata_machine({"Type": "Pass", "QueryLanguage": "JSONPath", "End": True}), ["'S'", "JSONPath"]),
-    (jsonata_machine({"Type": "Pass", "Parameters": {}, "End": True}), ["'S'", "'Parameters'", "JSONPath field"]),
     # (request-response service integrations run through boto3: tests/test_aws_integrations.py)
     (jsonata_machine({"Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Arguments": {}, "End": True}),
      ["'S'", "ecs"]),
@@ -466,15 +477,8 @@ LAMBDA = "arn:aws:states:::lambda:invoke"
                       "End": True}), ["'S'", "'Credentials'"]),
     (jsonata_machine({"Type": "Map", "ItemReader": {}, "ItemProcessor": {"StartAt": "I", "States": {
         "I": {"Type": "Pass", "End": True}}}, "End": True}), ["'S'", "'ItemReader'"]),
-    (jsonata_machine({"Type": "Map", "ToleratedFailureCount": 1, "ItemProcessor": {"StartAt": "I", "States": {
-        "I": {"Type": "Pass", "End": True}}}, "End": True}), ["'S'", "ToleratedFailureCount"]),
     (jsonata_machine({"Type": "Map", "ResultWriter": {}, "ItemProcessor": {"StartAt": "I", "States": {
         "I": {"Type": "Pass", "End": True}}}, "End": True}), ["'S'", "ResultWriter"]),
-    (jsonata_machine({"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "S"}]}),
-     ["'S'", "Choices[0]"]),
-    (jsonata_machine({"Type": "Task", "Resource": LAMBDA, "Arguments": {"FunctionName": "f"},
-                      "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.e", "Next": "S"}], "End": True}),
-     ["'S'", "ResultPath"]),
 ])
 def test_unsupported_features_are_refused_before_the_run(definition, words):
     calls = []
@@ -503,6 +507,14 @@ def test_a_broken_invoke_is_a_bug_not_an_error():
 
 
 @pytest.mark.parametrize("definition", [
+    # JSONPath fields and rules in a JSONata state, a JSONPath state in a JSONata machine: AWS rejects
+    # them (these three were refused as UnsupportedFeature before pysfn.local ran JSONPath; changed
+    # deliberately: JSONPath machines run now, see tests/test_local_jsonpath.py)
+    jsonata_machine({"Type": "Pass", "Parameters": {}, "End": True}),
+    jsonata_machine({"Type": "Pass", "QueryLanguage": "JSONPath", "End": True}),
+    jsonata_machine({"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "S"}]}),
+    jsonata_machine({"Type": "Task", "Resource": LAMBDA, "Arguments": {"FunctionName": "f"},
+                     "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.e", "Next": "S"}], "End": True}),
     {"QueryLanguage": "JSONata", "StartAt": "Nowhere", "States": {"S": {"Type": "Pass", "End": True}}},
     jsonata_machine({"Type": "Pass", "Next": "Missing"}),
     jsonata_machine({"Type": "Pass"}),

@@ -257,3 +257,24 @@ def test_literal_strings_of_assign_and_output_mean_their_json(engine, text):
                                          "same": "{% $v = $states.input %}"}, "End": True},
     })
     assert output(definition, text) == {"lit": text, "v": text, "nested": [text, {"k": text}], "same": True}
+
+
+# -- patch 9: the definition's number literals are read as JSON (-1 is an int) -----------------------
+
+def test_negative_integer_literals_stay_integers(engine):
+    calls = []
+
+    def invoke(function_name, payload):
+        calls.append(payload)
+        return {"ok": 1}
+    definition = machine({
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {"FunctionName": "f", "Payload": {"args": [-1, 2, 1.5, -2.5, -1e3]}}, "Next": "P"},
+        "P": {"Type": "Pass", "Assign": {"v": -7}, "Output": {"n": -1, "xs": [-3, 4]}, "Next": "Q"},
+        "Q": {"Type": "Pass", "Output": "{% [$states.input, $v] %}", "End": True},
+    })
+    result = output(definition, {}, invoke)
+    assert calls == [{"args": [-1, 2, 1.5, -2.5, -1000.0]}]
+    assert [type(x) for x in calls[0]["args"]] == [int, int, float, float, float]
+    assert result == [{"n": -1, "xs": [-3, 4]}, -7]
+    assert type(result[0]["n"]) is int and type(result[1]) is int

@@ -216,6 +216,8 @@ for _ in range(200):
     ({"callee": "__import__('os').system('true')"}, "unknown callee"),
     ({"callee": "greet" * 10000}, "unknown callee"),
     ({"callee": "greet", "args": [DEEP], "extra": None}, "unexpected key(s) in the event: 'extra'"),
+    ({"callee": "greet", "args": ["a"], "catch": "ValueError"}, '"catch" must be a list of error names'),
+    ({"callee": "greet", "args": ["a"], "catch": [1]}, '"catch" must be a list of error names'),
 ])
 def test_malformed_events_are_dispatch_errors(worker, event, message):
     response = worker.invoke(event)
@@ -316,3 +318,25 @@ def test_package_directories_ship_python_files_only(tmp_path):
     for info in zipfile.ZipFile(tmp_path / "out.zip").infolist():
         assert not info.filename.startswith(("/", "..")) and ".." not in info.filename.split("/")
         assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr >> 16 == 0o100644
+
+
+def test_an_error_is_reported_under_the_nearest_base_the_calling_state_matches():
+    """error_matching.py: library subclasses reach `except Base` by name; elsewhere they keep theirs."""
+    import json
+    namespace = {}
+    sys.path.insert(0, str(DEMO))
+    try:
+        exec(compile(render_handler("flow", CALLEES), "handler.py", "exec"), namespace)
+    finally:
+        sys.path.remove(str(DEMO))
+    matched = namespace["_matched_base"]
+    try:
+        json.loads("")
+    except ValueError as e:
+        decode_error = e
+    assert matched(decode_error, ["UnicodeError", "ValueError"]) == "ValueError"
+    assert matched(decode_error, ["JSONDecodeError", "ValueError"]) is None   # its own name is matched
+    assert matched(decode_error, ["KeyError"]) is None                        # nothing would match it
+    assert matched(decode_error, []) is None
+    assert matched(FileNotFoundError("x"), ["OSError", "FileNotFoundError"]) is None
+    assert matched(UnicodeDecodeError("utf-8", b"", 0, 1, "bad"), ["ValueError"]) == "ValueError"

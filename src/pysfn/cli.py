@@ -8,57 +8,34 @@ same commands.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-EXIT_USER_ERROR = 1
-EXIT_INTERNAL_ERROR = 70
+from pysfn.clikit import (EXIT_EXECUTION_FAILED, EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, INPUT_HELP, WARNING_ACTIONS,
+                          emit_warnings, fail, read_input, stdout as _stdout, warning_options, write_bytes,
+                          write_text)
+
+_fail = fail  # the first name, used by older callers
 
 
-def _fail(message: str, code: int = EXIT_USER_ERROR):
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: bool = False):
+def _compile(source: str, lambda_arn: str | None, entry: str | None, strict: bool = False,
+             no_warnings: bool = False):
     """Compile, print warnings to stderr, and exit cleanly on errors."""
     from pysfn.compiler import CompileError, InternalCompilerError, compile_file
     try:
         result = compile_file(source, lambda_arn=lambda_arn, entry=entry, strict=strict)
     except CompileError as e:
-        _fail(e.render())
+        fail(e.render())
     except InternalCompilerError as e:
-        _fail(f"internal error: {e}", EXIT_INTERNAL_ERROR)
-    for warning in result.warnings:
-        click.echo(warning.render(), err=True)
+        fail(f"internal error: {e}", EXIT_INTERNAL_ERROR)
+    emit_warnings(result.warnings, no_warnings)
     for item in result.left_out:  # imported but not shipped (links, FIFOs, devices): say so
         click.echo(item.render(), err=True)
     return result
-
-
-def _stdout(data) -> None:
-    """Write ``data`` (str or bytes) to stdout and flush it now: a closed or full stdout is an
-    error (exit 1), not a silent exit 0 or a traceback at shutdown."""
-    stream = sys.stdout
-    if stream is None:  # started with stdout closed (`>&-`)
-        _fail("error: cannot write the output: standard output is closed")
-    try:
-        if isinstance(data, bytes):
-            stream.buffer.write(data)
-        else:
-            stream.write(data)
-        stream.flush()
-    except (OSError, ValueError) as e:
-        try:  # drop what is buffered, so the interpreter's last flush does not fail again
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, stream.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        _fail(f"error: cannot write the output to standard output: {getattr(e, 'strerror', None) or e}")
 
 
 def _refuse_overwrite(output: str | None, *sources) -> None:
@@ -74,27 +51,39 @@ def _refuse_overwrite(output: str | None, *sources) -> None:
 
 
 def _write_text(path: str | None, text: str) -> None:
-    if path is None or path == "-":
-        _stdout(text)
-        return
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as e:
-        _fail(f"error: cannot write {path}: {e.strerror or e}")
+    write_text(path, text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pysfn")
-def cli():
+@click.option("-W", "warnings", type=click.Choice(WARNING_ACTIONS), metavar="ACTION",
+              help="What to do with the compiler's warnings, as python -W: default (print them), ignore, "
+                   "error (stop, exit 1).")
+@click.option("--no-warnings", is_flag=True, help="The same as -W ignore.")
+@click.pass_context
+def cli(ctx, warnings, no_warnings):
     """pysfn: write a Step Functions workflow as a Python function.
 
     \b
     Typical use:
       pysfn compile workflow.py -o machine.json
-      pysfn package workflow.py dispatcher.zip
+      pysfn package workflow.py -o dispatcher.zip
       pysfn run workflow.py --input '{"text": "a tale"}' --stats
+      pysfn run workflow.py --input @input.json | jq .summary
       pysfn graph workflow.py --input '{"text": "a tale"}' > machine.mmd
+
+    \b
+    Exit statuses (every command):
+      0   done (the execution succeeded)
+      1   a mistake in the code, the arguments or a file; AWS refused a call
+      2   a usage error (a missing argument, an unknown option)
+      3   the execution failed (run, invoke: its error and cause are printed)
+      4   invoke --timeout passed while the execution was still running
+      70  a bug in pysfn (please report it)
+      130 interrupted (Ctrl-C)
+    Results go to stdout, everything else (warnings, progress, errors) to stderr.
     """
+    ctx.meta["pysfn.warnings"] = "ignore" if no_warnings else warnings
 
 
 @cli.command("compile")
@@ -107,7 +96,8 @@ def cli():
                    "unless -o is given).")
 @click.option("--strict", is_flag=True,
               help="Refuse code that would be extracted into the dispatcher Lambda (no hidden Lambda calls).")
-def compile_command(source, lambda_arn, entry, output, explain, strict):
+@warning_options
+def compile_command(source, lambda_arn, entry, output, explain, strict, no_warnings):
     """Compile SOURCE to an ASL state machine (JSON).
 
     LAMBDA_ARN is the dispatcher Lambda's ARN; without it the definition refers to the
@@ -117,15 +107,19 @@ def compile_command(source, lambda_arn, entry, output, explain, strict):
     Code the state machine cannot evaluate with exactly Python's meaning (a library call,
     str() of a float...) is extracted into the dispatcher Lambda; --explain shows where,
     --strict makes it an error.
+
+    Exit status: 0 compiled, 1 an error in SOURCE (or a warning, with -W error), 2 a usage
+    error, 70 a bug in pysfn.
     """
     _refuse_overwrite(output, source)
-    result = _compile(source, lambda_arn, entry, strict)
+    result = _compile(source, lambda_arn, entry, strict, no_warnings)
     if explain:
         from pysfn.compiler.explain import explain as explain_lines
         click.echo(explain_lines(result), nl=False)
         if output is None:
             return
-    _write_text(output, json.dumps(result.definition, indent=2, ensure_ascii=False) + "\n")
+    write_text(output, json.dumps(result.definition, indent=2, ensure_ascii=False) + "\n",
+               f"the state machine of {result.entry}()")
 
 
 def dependency_options(fn):
@@ -159,35 +153,44 @@ def bundled_dependencies(source_path, requirements_file, arch, python_version, n
 
 @cli.command("package")
 @click.argument("source", type=click.Path(dir_okay=True))
-@click.argument("zip_path", metavar="ZIP", type=click.Path())
+@click.argument("zip_path", metavar="[ZIP]", required=False, type=click.Path())
+@click.option("-o", "--output", metavar="ZIP", type=click.Path(), help="The zip to write (or give it as ZIP).")
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
+@warning_options
 @dependency_options
-def package_command(source, zip_path, entry, requirements_file, arch, python_version, no_dependencies):
-    """Build the dispatcher Lambda package ZIP for SOURCE (deterministic bytes).
+def package_command(source, zip_path, output, entry, no_warnings, requirements_file, arch, python_version,
+                    no_dependencies):
+    """Build the dispatcher Lambda package (-o ZIP) for SOURCE (deterministic bytes).
 
     The zip holds handler.py (Lambda handler: handler.dispatch), SOURCE, the local modules it
     imports, the pysfn runtime and the third-party dependencies SOURCE declares (installed for
-    Lambda's platform with pip, cached); the same inputs always give the same bytes.
+    Lambda's platform with pip, cached); the same inputs always give the same bytes. The zip is
+    named by -o ZIP, like every other command's output, or by ZIP after SOURCE.
+
+    Exit status: 0 written, 1 an error in SOURCE, its dependencies, or the zip cannot be
+    written, 2 a usage error.
     """
     from pysfn.packaging import PackagingError, build_zip_bytes
     from pysfn.packaging.zipper import DIRECT_UPLOAD_LIMIT
-    _refuse_overwrite(zip_path, source)
-    result = _compile(source, None, entry)
-    _refuse_overwrite(zip_path, *result.local_modules)
+    if zip_path and output and zip_path != output:
+        raise click.UsageError(f"two zips named: {zip_path} and -o {output}; give one")
+    target = output or zip_path
+    if not target:
+        raise click.UsageError("name the zip to write: -o dispatcher.zip")
+    if target == "-":
+        raise click.UsageError("a zip is not written to stdout: -o dispatcher.zip")
+    _refuse_overwrite(target, source)
+    result = _compile(source, None, entry, no_warnings=no_warnings)
+    _refuse_overwrite(target, *result.local_modules)
     dependencies = bundled_dependencies(result.source_path, requirements_file, arch, python_version,
                                         no_dependencies)
     try:
         data = build_zip_bytes(result.source_path, result.callees, result.local_modules,
                                result.extracted_source, dependencies)
     except PackagingError as e:
-        _fail(f"error: {e}")
-    try:
-        Path(zip_path).write_bytes(data)
-    except OSError as e:
-        _fail(f"error: cannot write {zip_path}: {e.strerror or e}")
+        fail(f"error: {e}")
     bundled = f", {len(dependencies)} dependency file(s) for {arch}" if dependencies else ""
-    click.echo(f"wrote {zip_path}: handler.dispatch serving {', '.join(result.callees) or 'no callees'}"
-               f"{bundled}", err=True)
+    write_bytes(target, data, f"handler.dispatch serving {', '.join(result.callees) or 'no callees'}{bundled}")
     if len(data) > DIRECT_UPLOAD_LIMIT:
         click.echo(f"warning: the package is {len(data) / 1e6:.1f} MB; Lambda takes at most "
                    f"{DIRECT_UPLOAD_LIMIT // 1000000} MB uploaded directly: upload it to S3 "
@@ -197,26 +200,43 @@ def package_command(source, zip_path, entry, requirements_file, arch, python_ver
 @cli.command("validate")
 @click.argument("definition", type=click.Path())
 def validate_command(definition):
-    """Check an ASL DEFINITION (JSON file) with pysfn's validator."""
+    """Check an ASL DEFINITION (JSON file) with pysfn's validator.
+
+    Exit status: 0 valid, 1 invalid or unreadable (each problem on a line), 2 a usage error.
+    """
     _read_definition(definition)
     click.echo(f"{definition}: valid", err=True)
 
 
 def _json_option(text: str, what: str):
-    from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
+    return read_input(text, what)
+
+
+def _looks_like_python(path: str, text: str) -> bool:
+    if path.endswith(".py"):
+        return True
+    import ast
     try:
-        return strict_json.loads(text)
-    except ValueError as e:
-        _fail(f"error: {what} is not JSON: {e}")
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return "def " in text or "import " in text
 
 
 def _read_definition(path: str) -> dict:
     from pysfn import strict_json  # no NaN/Infinity, bounded depth: JSON as Step Functions reads it
     try:
-        data = strict_json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        data = strict_json.loads(text)
     except OSError as e:
         _fail(f"error: cannot read {path}: {e.strerror or e}")
-    except (ValueError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
+        _fail(f"error: {path} is not JSON: {e}")
+    except ValueError as e:
+        if _looks_like_python(path, text):
+            _fail(f"error: {path} is Python source, not an ASL definition (JSON)\n"
+                  f"hint: compile it first: pysfn compile {path} -o machine.json (pysfn compile checks the "
+                  f"machine it builds)")
         _fail(f"error: {path} is not JSON: {e}")
     from pysfn.asl.validator import validate
     problems = validate(data) if isinstance(data, dict) else ["the definition must be a JSON object"]
@@ -229,13 +249,37 @@ def _source_lines(definition: dict) -> dict[str, str]:
     """State name -> the source line its Comment points at, across nested machines."""
     lines = {}
     for name, state in definition.get("States", {}).items():
-        lines[name] = state.get("Comment", "")
+        lines[name] = _trace_line(state.get("Comment", ""))
         for sub in state.get("Branches", []) + ([state["ItemProcessor"]] if "ItemProcessor" in state else []):
             lines.update(_source_lines(sub))
     return lines
 
 
-EXIT_EXECUTION_FAILED = 3
+def _trace_line(comment: str) -> str:
+    """A Comment for ``--trace``: its parts once each (machines from elsewhere may repeat them)."""
+    if not isinstance(comment, str):
+        return ""
+    parts = comment.split("; then ")
+    first_code = parts[0].split(" ", 1)[-1]
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if part != first_code and part not in kept:
+            kept.append(part)
+    return "; then ".join(kept)
+
+
+
+
+def _json_line(value) -> str:
+    """JSON text as it is, or with escapes (ASCII JSON) when it holds half of a character above U+FFFF
+    (AWS's UTF-16 strings can split one: ``$split(s, '')``), which no terminal encoding takes."""
+    from pysfn import strict_json
+    text = strict_json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return strict_json.dumps(value)
+    return text
 
 
 def _local_workflow(compiled):
@@ -243,17 +287,33 @@ def _local_workflow(compiled):
     from pysfn.packaging import PackagingError
     from pysfn.runner import LocalWorkflow
     try:
-        return LocalWorkflow.from_compiled(compiled)
+        with _stdout_to_stderr():
+            return LocalWorkflow.from_compiled(compiled)
     except PackagingError as e:
         _fail(f"error: {e}")
     except Exception as e:  # the user's module raised while being imported
         _fail(f"error: importing {compiled.source_path} raised {type(e).__name__}: {e}")
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """While the user's code runs (import, callees, extracted code): its print() goes to stderr,
+    so that stdout holds the result alone (pysfn run ... | jq)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+class _NoDispatcher(Exception):
+    """A Lambda Task in a machine run without SOURCE: nothing can serve it."""
+
+
+def _no_dispatcher(function_name, payload):
+    raise _NoDispatcher(function_name)
+
+
 @cli.command("run")
 @click.argument("source", required=False, type=click.Path(dir_okay=True))
-@click.option("--input", "input_text", metavar="JSON", default="{}", show_default=True,
-              help="The execution input (a JSON object: the entry's arguments).")
+@click.option("--input", "input_text", metavar="JSON", help=INPUT_HELP)
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 @click.option("--definition", metavar="FILE", help="Run an ASL JSON file instead of compiling SOURCE.")
 @click.option("--stats", is_flag=True, help="Print the execution record (transitions, Lambda calls, cost).")
@@ -268,29 +328,39 @@ def _local_workflow(compiled):
               help="The CPU time one JSONata evaluation may take (default: 1, as on AWS).")
 @click.option("--aws-endpoint-url", metavar="URL",
               help="Where AWS service calls go (aws.* Tasks and callees' boto3): moto_server, LocalStack.")
+@warning_options
 def run_command(source, input_text, entry, definition, stats, trace, express, max_events, max_seconds,
-                expression_seconds, aws_endpoint_url):
+                expression_seconds, aws_endpoint_url, no_warnings):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
     are skipped. With --definition, a machine from elsewhere runs; its Lambda calls are served
-    by SOURCE's callees when SOURCE is given. Exit status: 0 succeeded, 3 the execution failed,
-    1 a problem with the arguments or the code.
+    by SOURCE's callees when SOURCE is given. Only the output goes to stdout: print() in your
+    code, --stats and --trace go to stderr.
+
+    Exit status: 0 succeeded, 3 the execution failed (or timed out), 1 a problem with the
+    arguments, the input or the code, 2 a usage error (neither SOURCE nor --definition).
     """
-    from pysfn.local import UnsupportedFeature, run_definition
-    inp = _json_option(input_text, "--input")
+    import os
+
+    from pysfn.local import RunLimits, UnsupportedFeature, run_definition
+    if not (source or definition):
+        raise click.UsageError("give a SOURCE to compile, or --definition FILE")
+    inp = read_input(input_text)
     if aws_endpoint_url:  # one endpoint for the machine's service Tasks and the callees' own boto3 calls
         os.environ["AWS_ENDPOINT_URL"] = aws_endpoint_url
-    if not (source or definition):
-        _fail("error: give a SOURCE to compile, or --definition FILE")
-    workflow = _local_workflow(_compile(source, None, entry)) if source else None
+    workflow = _local_workflow(_compile(source, None, entry, no_warnings=no_warnings)) if source else None
     machine = _read_definition(definition) if definition else workflow.definition
-    from pysfn.local import RunLimits
     changes = {key: value for key, value in (("max_events", max_events), ("max_seconds", max_seconds),
                                              ("expression_seconds", expression_seconds)) if value is not None}
     limits = RunLimits.express(**changes) if express else RunLimits.standard(**changes)
     try:
-        result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else None, limits=limits)
+        with _stdout_to_stderr():
+            result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else _no_dispatcher,
+                                    limits=limits)
+    except _NoDispatcher as e:
+        _fail(f"error: {definition} calls the Lambda function {e.args[0]}, and no SOURCE was given to serve it\n"
+              f"hint: name the workflow module whose callees it calls: pysfn run SOURCE --definition {definition}")
     except (UnsupportedFeature, ValueError) as e:  # ValueError: an input too large, a bad definition
         _fail(f"error: {e}")
     record = result.record
@@ -303,15 +373,15 @@ def run_command(source, input_text, entry, definition, stats, trace, express, ma
                    f"retries: {record.retries}  waits skipped: {len(record.waits)}  "
                    f"estimated cost: ${record.estimated_cost_usd():.6f} (Standard)", err=True)
     if result.status == "SUCCEEDED":
-        from pysfn import strict_json
         try:
-            text = strict_json.dumps(result.output, ensure_ascii=False)
+            text = _json_line(result.output)
         except ValueError as e:  # never print NaN/Infinity: no JSON reader would take it back
             _fail(f"execution failed: pysfn.OutputNotJSON: the output is not JSON: {e}", EXIT_EXECUTION_FAILED)
         _stdout(text + "\n")
         return
+    from pysfn.failures import public_cause
     verb = "timed out" if result.status == "TIMED_OUT" else "failed"
-    click.echo(f"execution {verb}: {result.error}: {result.cause}", err=True)
+    click.echo(f"execution {verb}: {result.error}: {public_cause(result.cause)}", err=True)
     sys.exit(EXIT_EXECUTION_FAILED)
 
 
@@ -319,40 +389,38 @@ def run_command(source, input_text, entry, definition, stats, trace, express, ma
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.option("--entry", metavar="NAME", help="Entry function (default: the one marked @PSF.main).")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid",
-              show_default=True, help="Mermaid (renders on GitHub), Graphviz DOT, or SVG (needs Graphviz).")
-@click.option("--input", "input_text", metavar="JSON", help="Run locally on this input and highlight the path taken.")
+              show_default=True, help="Mermaid (renders on GitHub), Graphviz DOT, or SVG (laid out by Graphviz's "
+                                      "dot when it is installed, else by pysfn itself).")
+@click.option("--input", "input_text", metavar="JSON",
+              help="Run locally on this input and highlight the path taken (JSON, @FILE, file://FILE or -).")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
-def graph_command(source, entry, fmt, input_text, output):
-    """Draw the state machine of SOURCE, states labelled with their source lines."""
+@warning_options
+def graph_command(source, entry, fmt, input_text, output, no_warnings):
+    """Draw the state machine of SOURCE, states labelled with their source lines.
+
+    Exit status: 0 drawn (also when the --input run failed: its path is drawn), 1 an error in
+    SOURCE, the input or the output file, 2 a usage error.
+    """
     from pysfn import graph
     _refuse_overwrite(output, source)
-    compiled = _compile(source, None, entry)
+    compiled = _compile(source, None, entry, no_warnings=no_warnings)
     path = None
     if input_text is not None:
+        inp = read_input(input_text)
         workflow = _local_workflow(compiled)
         try:
-            result = workflow.run(_json_option(input_text, "--input"))
+            with _stdout_to_stderr():
+                result = workflow.run(inp)
         except ValueError as e:
             _fail(f"error: {e}")
         path = result.record.path
         click.echo(f"path of the execution ({result.status}): {' -> '.join(path)}", err=True)
     if fmt == "mermaid":
-        _write_text(output, graph.to_mermaid(compiled.definition, path))
-        return
-    dot = graph.to_dot(compiled.definition, path)
-    if fmt == "dot":
-        _write_text(output, dot)
-        return
-    svg = graph.to_svg(dot)
-    if svg is None:
-        _fail("error: SVG needs Graphviz's 'dot' command (apt-get install graphviz); use --format dot or mermaid")
-    if output is None:
-        _stdout(svg)
-        return
-    try:
-        Path(output).write_bytes(svg)
-    except OSError as e:
-        _fail(f"error: cannot write {output}: {e.strerror or e}")
+        write_text(output, graph.to_mermaid(compiled.definition, path), "Mermaid")
+    elif fmt == "dot":
+        write_text(output, graph.to_dot(compiled.definition, path), "Graphviz DOT")
+    else:
+        write_bytes(output, graph.svg_document(compiled.definition, path), "SVG")
 
 
 def _register_aws_commands() -> None:

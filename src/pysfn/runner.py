@@ -6,14 +6,13 @@ through the handler that ``gen_lambda`` would put in the zip (``packaging.inproc
 
 from __future__ import annotations
 
-import builtins
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pysfn import failures
 from pysfn.compiler import compile_file
 from pysfn.packaging.inprocess import InProcessDispatcher
-from pysfn.runtime import Fail
 
 
 @dataclass
@@ -22,17 +21,20 @@ class LocalWorkflow:
     entry: str
     definition: dict
     dispatcher: InProcessDispatcher
+    raises: dict = field(default_factory=dict)  # Fail state -> class raised there (failures.raise_sites)
 
     @classmethod
-    def from_source(cls, source_path, entry: str | None = None) -> "LocalWorkflow":
-        return cls.from_compiled(compile_file(source_path, entry=entry))
+    def from_source(cls, source_path, entry: str | None = None, module=None) -> "LocalWorkflow":
+        return cls.from_compiled(compile_file(source_path, entry=entry), module)
 
     @classmethod
-    def from_compiled(cls, compiled) -> "LocalWorkflow":
-        """From a ``CompileResult``: its machine, served by its module's in-process handler."""
+    def from_compiled(cls, compiled, module=None) -> "LocalWorkflow":
+        """From a ``CompileResult``: its machine, served by its module's in-process handler
+        (``module``: the module object already imported from that file, when there is one)."""
         return cls(compiled.source_path, compiled.entry, compiled.definition,
                    InProcessDispatcher(compiled.source_path, compiled.callees,
-                                       compiled.extracted_source))
+                                       compiled.extracted_source, module),
+                   failures.raise_sites(compiled.definition, compiled.workflow))
 
     def run(self, inp, **options):
         """Run the compiled machine on ``inp``: a ``pysfn.local.ExecutionResult``."""
@@ -44,35 +46,21 @@ class LocalWorkflow:
         result = self.run(kwargs)
         if result.status == "SUCCEEDED":
             return result.output
-        raise exception_for(result.error, result.cause, self.dispatcher.module)
+        raise self.exception(result)
+
+    def exception(self, result) -> BaseException:
+        """The exception CPython would have raised for the failed ``result`` (``pysfn.failures``)."""
+        last = result.record.path[-1] if result.record.path else None
+        raised_as = self.raises.get(last)
+        cause = result.cause
+        if raised_as is None and last is not None and self._is_fail_state(last):  # raised again
+            cause = failures.caught_cause(result.record.events, result.error, cause) or cause
+        return failures.exception_for(result.error, cause, self.dispatcher.module, raised_as=raised_as)
+
+    def _is_fail_state(self, name: str) -> bool:
+        return any(n == name for n, _ in failures.fail_states(self.definition))
 
 
-def error_message(cause) -> str:
-    """A Lambda error's Cause is JSON with ``errorMessage``; a Fail state's is the text itself."""
-    if isinstance(cause, str) and cause.startswith("{"):
-        try:
-            parsed = json.loads(cause)
-        except ValueError:
-            return cause
-        if isinstance(parsed, dict) and "errorMessage" in parsed:
-            return str(parsed["errorMessage"])
-    return cause or ""
-
-
-def exception_for(error: str, cause, module=None) -> Exception:
-    """The exception CPython would have raised for a failed execution, as near as it can be told.
-
-    An error named like an exception class of the workflow module (or a builtin one) is raised
-    as that class with the message; anything else (a ``PSF.Fail``, a ``States.*`` error) as
-    ``PSF.Fail(error, message)``.
-    """
-    message = error_message(cause)
-    cls = getattr(module, error, None) if module is not None else None
-    if not (isinstance(cls, type) and issubclass(cls, Exception)):
-        cls = getattr(builtins, error, None)
-    if isinstance(cls, type) and issubclass(cls, Exception) and cls is not Fail:
-        try:
-            return cls(message)
-        except Exception:  # a class that takes other arguments: report it as a Fail
-            pass
-    return Fail(error, message)
+# Kept here for callers of the first versions (pysfn.dispatchers, tests): see pysfn.failures.
+error_message = failures.error_message
+exception_for = failures.exception_for

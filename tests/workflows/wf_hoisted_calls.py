@@ -83,7 +83,9 @@ def hoisted(amount, currency="eu", text="", raw=None, ids=[1, 2]):
     else:
         branch = "none"
     biggest = max(price(i) for i in ids) if ids else None
-    first_id = ids[price(-1)] if ids else None                       # a callee in a subscript
+    # a callee in a subscript (a str key: moto hands ints from a Lambda result on as floats, and an
+    # int index read straight from $states.result fails there; see the report of issue 13)
+    first_id = {"<0>": "none", "<1>": "some"}[label(1 if ids else 0)]
     by_label = {label(i): price(i) for i in ids}                      # a dict comprehension: a Map of pairs
     checked = {label(i): i for i in ids if check(i)}
     if amount == 404:

@@ -92,7 +92,7 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     info = analyse_module(Path(filename), source, tree, reporter)
     info.strict = strict
     entry_fn = find_entry(info, entry)
-    check_source(entry_fn, reporter)
+    check_source(entry_fn, reporter, tree)
     try:
         workflow = compile_entry(info, entry_fn)
         definition = Lowerer(lambda_arn or DEFAULT_LAMBDA_ARN, source_lines(source), filename).workflow(workflow)

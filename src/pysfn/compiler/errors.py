@@ -26,9 +26,21 @@ class ExceptionHierarchy:
 
     def __init__(self) -> None:
         self._user_bases: dict[str, list[str]] = {}
+        self._custom: set[str] = set()  # user classes whose body defines something (__str__, __init__...)
 
-    def add_user_class(self, name: str, bases: list[str]) -> None:
+    def add_user_class(self, name: str, bases: list[str], custom: bool = False) -> None:
         self._user_bases[name] = bases
+        if custom:
+            self._custom.add(name)
+
+    def message_of(self, name: str) -> str:
+        """How ``str(name(arg))`` relates to ``arg`` in CPython: ``"str"`` (``str(arg)``: most
+        classes), ``"repr"`` (KeyError and its subclasses: ``str(KeyError('x'))`` is ``"'x'"``) or
+        ``"python"`` (a user class that defines methods: only running it tells)."""
+        ancestors = self.ancestors(name)
+        if ancestors & self._custom:
+            return "python"
+        return "repr" if "KeyError" in ancestors else "str"
 
     def is_exception(self, name: str) -> bool:
         return name in BUILTIN_EXCEPTIONS or name in self._user_bases or name == "Fail"

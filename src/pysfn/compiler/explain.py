@@ -64,8 +64,9 @@ def explain(result) -> str:
     width = min(width, 60)
     n_lambda = sum(1 for n in lambda_lines)
     n_extracted = len(result.extractions)
+    from pysfn.compiler.cost import cost_line
     out = [f"{result.source_path.name}: {workflow.name}() -- {n_lambda} line(s) run in Lambda "
-           f"({n_extracted} extracted), the rest in the state machine", ""]
+           f"({n_extracted} extracted), the rest in the state machine", cost_line(result.definition), ""]
     for n in range(first, last + 1):
         text = source[n - 1].rstrip() if n <= len(source) else ""
         if n in lambda_lines:

@@ -160,10 +160,22 @@ class ExpressionCompiler:
                                          "compare values with ==")
                 parts.append(ir.Compare("is" if isinstance(op, ast.Is) else "is not",
                                         self.expr(left), ir.Const(None, self.loc(right)), self.loc(node)))
+            elif self.plain_compare(op, left, right):
+                # both ints (or == / != of two strs) by their static types: JSONata's operator is
+                # Python's, no type switch (types.py; parameters are checked at the input)
+                parts.append(ir.Op("typed" + COMPARE_OPS[type(op)], (self.expr(left), self.expr(right)),
+                                   self.loc(node)))
             else:
                 parts.append(ir.Compare(COMPARE_OPS[type(op)], self.expr(left), self.expr(right), self.loc(node)))
             left = right
         return parts[0] if len(parts) == 1 else ir.BoolOp("and", tuple(parts), self.loc(node))
+
+    def plain_compare(self, op: ast.cmpop, left: ast.expr, right: ast.expr) -> bool:
+        types = (ast_types(left, self.var_types), ast_types(right, self.var_types))
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)) \
+                and types == (frozenset({"int"}),) * 2:
+            return True
+        return isinstance(op, (ast.Eq, ast.NotEq)) and types == (frozenset({"str"}),) * 2
 
     def call_expr(self, node: ast.Call) -> ir.Expr:
         api = self.info.psf_attr(node.func)
@@ -220,6 +232,10 @@ class ExpressionCompiler:
             # run time) is computed in Python, so no value ever fails or rounds (numbers.py)
             raise NotLowerable(node, f"'{symbol}' of values not known to be ints runs in Python (JSONata has no "
                                "exact form for floats)", "annotate the parameter int, or convert with int()")
+        if symbol in ("+", "-", "*") and all(ast_types(side, self.var_types) == frozenset({"int"})
+                                             for side in (node.left, node.right)):
+            # both ints by their static types: Python's int arithmetic is JSONata's (below 2**53)
+            return ir.Op("int" + symbol, (self.expr(node.left), self.expr(node.right)), loc)
         if getattr(node, "pysfn_augmented", False):  # built for `x op= y` (changes.py)
             symbol += "="
         return ir.Op(symbol, (self.expr(node.left), self.expr(node.right)), loc)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pysfn.compiler import ir
 from pysfn.compiler.diagnostics import Loc
 from pysfn.compiler.history import warn_if_unbounded
+from pysfn.compiler.json_results import RESULT_CHECKS, refuse_iterator_value
 
 EXTRACTED_PREFIX = "pysfn_extracted_"
 # Methods that change a list, dict or set in place: in extracted code the change would be
@@ -50,6 +51,9 @@ class Extraction:
     module_names: tuple[str, ...]  # names it reads from the workflow module
     reason: str
     loc: Loc
+    # "value": the result must be JSON (checked: json_results.py); "iterable": what a ``for``
+    # walks, made a list first (zip, map, generators...); "test": a bool
+    result: str = "value"
 
     def key(self, module: str) -> str:
         return f"{extracted_module_name(module)}.{self.function}"
@@ -115,7 +119,8 @@ class ExtractionCompiler:
         if isinstance(node, ast.While) and slot is node.test:
             return self.extracted_while(node, error)
         is_test = isinstance(node, (ast.If, ast.While)) and slot is node.test
-        before, name = self.extract(slot, error.reason, truth=is_test)
+        before, name = self.extract(slot, error.reason, truth=is_test,
+                                    iterable=isinstance(node, ast.For) and slot is node.iter)
         if isinstance(node, ast.Expr) and slot is node.value:  # run for its effect only
             return [ir.Effect(stmt.value, stmt.loc) for stmt in before]
         rewritten = _replace(node, slot, name)
@@ -202,10 +207,13 @@ class ExtractionCompiler:
                                  "define a module-level function and call it, or use the lambda inside "
                                  "the expression that needs it (sorted(xs, key=lambda x: ...))")
 
-    def extract(self, expr: ast.expr, reason: str, truth: bool = False) -> tuple[list[ir.Stmt], ast.Name]:
-        """A Task computing ``expr`` (``bool(expr)`` for a test) into a hidden variable, and a
-        Name that reads it."""
+    def extract(self, expr: ast.expr, reason: str, truth: bool = False,
+                iterable: bool = False) -> tuple[list[ir.Stmt], ast.Name]:
+        """A Task computing ``expr`` (``bool(expr)`` for a test, ``list(expr)`` for what a ``for``
+        walks) into a hidden variable, and a Name that reads it."""
         self.check_extractable(expr)
+        if not truth and not iterable:
+            refuse_iterator_value(self, expr)
         for n in ast.walk(expr):
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in MUTATORS:
                 root = n.func.value
@@ -239,7 +247,8 @@ class ExtractionCompiler:
         function = f"L{loc.line}_{len(self.info.extracted) + 1}"
         source = f"bool({ast.unparse(expr)})" if truth else ast.unparse(expr)
         # Floats arrive as floats: the dispatcher decodes the machine's tagged floats (numbers.py).
-        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc)
+        extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc,
+                                result="test" if truth else "iterable" if iterable else "value")
         self.info.extracted.append(extraction)
         key = extraction.key(self.info.name)
         self.callees.add(key)
@@ -278,8 +287,14 @@ def generated_module(module: str, file: str, extractions: list[Extraction]) -> s
     names = sorted({n for e in extractions for n in e.module_names})
     if names:
         lines.append(f"from {module} import {', '.join(names)}")
+    lines += ["", "", RESULT_CHECKS.rstrip()]
     for e in extractions:
         lines += ["", "", f"def {e.function}({', '.join(e.params)}):",
                   f"    {repr(f'{file}:{e.loc.line}: {e.reason}')}"]
-        lines += [f"    return {e.expression}"]
+        where = repr(f"{file}:{e.loc.line}")
+        if e.result == "test":
+            lines += [f"    return {e.expression}"]
+        else:
+            check = "_pysfn_iterated" if e.result == "iterable" else "_pysfn_json"
+            lines += [f"    return {check}({e.expression}, {where}, {repr(e.expression)})"]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 
 from pysfn.compiler import ir
+from pysfn.compiler.expressions import NotLowerable
 
 
 class FanoutCompiler:
@@ -35,13 +36,21 @@ class FanoutCompiler:
 
     def is_fanout(self, node: ast.expr) -> bool:
         """``[callee(...) for x in items]`` (one generator, a name target, a callee element)."""
-        return (isinstance(node, ast.ListComp) and len(node.generators) == 1
-                and not node.generators[0].is_async and isinstance(node.generators[0].target, ast.Name)
-                and isinstance(node.elt, ast.Call) and self.callee_of(node.elt.func) is not None)
+        if not (isinstance(node, ast.ListComp) and len(node.generators) == 1 and not node.generators[0].is_async
+                and isinstance(node.elt, ast.Call) and self.callee_of(node.elt.func) is not None):
+            return False
+        target = node.generators[0].target
+        # for a, b in pairs: each item unpacked in the iteration (no `if`: it filters the items first)
+        return isinstance(target, ast.Name) or (isinstance(target, (ast.Tuple, ast.List)) and target.elts
+                                                and all(isinstance(e, ast.Name) for e in target.elts)
+                                                and not node.generators[0].ifs)
 
     def fanout(self, node: ast.ListComp) -> ir.MapCall:
         gen = node.generators[0]
-        return self.map_of(node, node.elt, gen.target.id, gen.iter, gen.ifs, 0)
+        if isinstance(gen.target, ast.Name):
+            return self.map_of(node, node.elt, gen.target.id, gen.iter, gen.ifs, 0)
+        return self.map_of(node, node.elt, "_pysfn_item", gen.iter, gen.ifs, 0,
+                           unpack=[e.id for e in gen.target.elts])
 
     def map_call(self, node: ast.Call) -> ir.MapCall:
         """``PSF.map(fn, items, max_concurrency=N)``."""
@@ -78,21 +87,37 @@ class FanoutCompiler:
         return self.map_of(node, element, item.id, items, [], concurrency, mode)
 
     def map_of(self, node, element: ast.Call, name: str, items: ast.expr, ifs: list[ast.expr],
-               concurrency: int, mode: str = "INLINE") -> ir.MapCall:
+               concurrency: int, mode: str = "INLINE", unpack: list[str] = ()) -> ir.MapCall:
         before: list[ir.Stmt] = []
-        iteration = self.iteration(items, before)
-        if before or iteration.kind not in ("values", "range"):
-            raise self.rep.error(items, "these items cannot feed a Map state",
-                                 "store them in a variable first: items = ...; [f(x) for x in items]")
+        setup: list[ir.Stmt] = []
+        try:
+            iteration = self.iteration(items, before)
+        except NotLowerable as e:  # zip(...), sorted(...): the list Python walks, made in the Lambda first
+            iteration = None
+            reason = e.reason
+        if iteration is not None and not before and iteration.kind not in ("values", "range"):
+            iteration, reason = None, "these items are made into a list in Python first"
+        if iteration is None or before:
+            if before and isinstance(items, ast.Call) and self.is_call_of_callee_or_api(items):
+                raise self.rep.error(items, "these items cannot feed a Map state",
+                                     "store them in a variable first: items = ...; [f(x) for x in items]")
+            setup, hidden = self.extract(items, reason, iterable=True)
+            iteration = ir.Iteration("values", (self.expr(hidden),))
         var = self.scope.hidden("item")
-        saved = self.scope.vars.get(name)
+        names = [name] + list(unpack)
+        saved = {n: self.scope.vars.get(n) for n in names}
         self.scope.vars[name] = var  # the item, a variable of the Map iteration's own scope
+        unpacked = tuple(self.scope.hidden("item") for _ in unpack)
+        for n, v in zip(unpack, unpacked):
+            self.scope.vars[n] = v
         try:
             conditions = tuple(self.condition(c) for c in ifs)
             call = self.callee_call(element, ())
         finally:
-            if saved is None:
-                del self.scope.vars[name]
-            else:
-                self.scope.vars[name] = saved
-        return ir.MapCall(call, var, iteration, conditions, concurrency, self.loc(node), mode)
+            for n, v in saved.items():
+                if v is None:
+                    self.scope.vars.pop(n, None)
+                else:
+                    self.scope.vars[n] = v
+        return ir.MapCall(call, var, iteration, conditions, concurrency, self.loc(node), mode,
+                          setup=tuple(setup), unpack=unpacked)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pysfn.compiler import ir
 from pysfn.compiler.changes import box
 from pysfn.compiler.jsonata import T, expression, truthy, wrap
-from pysfn.compiler.loops import _range, iterated
+from pysfn.compiler.loops import _range, _unpacked, iterated
 
 
 def items_expression(call: ir.MapCall) -> str:
@@ -35,14 +35,17 @@ def items_expression(call: ir.MapCall) -> str:
 def map_state(lowerer, m, call: ir.MapCall, assign: dict, cont, catchers, machine_class, continue_to) -> str:
     """Build the Map state (called from Lowerer.map's thunk); returns the state dict."""
     sub = machine_class()
-    with lowerer.frames_set(()):  # an iteration is a function of its own: no loop exits cross it
+    bound = {call.item: wrap("$states.input")}
+    if call.unpack:  # for a, b in pairs: the item's parts, checked as Python unpacks them
+        bound.update({v: wrap(e) for v, e in zip(call.unpack, _unpacked("$states.input", len(call.unpack)))})
+    with lowerer.frames_set(()), lowerer.matched_outside(catchers):  # an iteration is a function of its
+        # own (no loop exits cross it); its errors propagate to the Map's Catch
         if call.body:  # statements ending in a Return (compiler/hoisting.py): no enclosing Catch inside
             first = lowerer.block(sub, call.body, lowerer.return_none(sub), ())
         else:
             first = lowerer.task(sub, call.call, {}, None, ())
         bind = lowerer.state(sub, f"Item_L{call.loc.line}", lambda name: {
-            "Type": "Pass", "Comment": lowerer.comment(call.loc), "Assign": {call.item: wrap("$states.input")},
-            "Next": first()})
+            "Type": "Pass", "Comment": lowerer.comment(call.loc), "Assign": bound, "Next": first()})
         start = bind()
     config = {"Mode": call.mode}
     if call.mode == "DISTRIBUTED":  # each item a child execution (Standard: the same semantics)

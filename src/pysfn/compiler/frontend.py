@@ -12,7 +12,7 @@ import builtins
 import dataclasses
 
 from pysfn.compiler import ir
-from pysfn.compiler.aliasing import check_aliasing
+from pysfn.compiler.aliasing_flow import check_aliasing
 from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
@@ -94,8 +94,11 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         insensitive = local_types(fn, {p.arg for p in params}, checked)
         # the types at each read (flow_types.py); the union above where the walk does not reach
         self.var_types = flow_types(fn, insensitive, {p.arg: checked.get(p.arg) for p in params})
+        defaults = mutable_defaults(fn) if fn is info.entry else {}
         try:
-            check_aliasing(fn, self.rep)
+            check_aliasing(fn, self.rep, {name: c.node for name, c in info.callees.items() if c.node is not None
+                                          and c.node is not info.entry}, insensitive, info.psf_attr, defaults,
+                           lambda param, where: warn_mutable_default(self.rep, fn, param, defaults[param], where))
         except CompileError as e:
             self.rep.record(e)
 
@@ -376,6 +379,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         return [ir.While(test, body, self.block(node.orelse), self.loc(node))]
 
     def stmt_For(self, node: ast.For) -> list[ir.Stmt]:
+        if isinstance(node.target, (ast.Tuple, ast.List)) \
+                and any(isinstance(e, (ast.Tuple, ast.List)) for e in node.target.elts):
+            node = self.flat_for_target(node)
         before: list[ir.Stmt] = []
         iteration = self.iteration(node.iter, before)
         target = node.target
@@ -397,6 +403,20 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         return before + [ir.For(targets, iteration, body, self.block(node.orelse), self.scope.hidden("items"),
                                 self.scope.hidden("index"), self.loc(node), unpack)]
 
+    def flat_for_target(self, node: ast.For) -> ast.For:
+        """``for i, (a, b) in ...`` -> ``for i, hidden in ...: a, b = hidden; ...`` (Python unpacks
+        the nested item at the top of each iteration, with the same errors)."""
+        elts, first = [], []
+        for e in node.target.elts:
+            if isinstance(e, (ast.Tuple, ast.List)):
+                hidden, name = self.hidden_name("unpacked", e)
+                elts.append(ast.copy_location(ast.Name(hidden, ast.Store()), e))
+                first.append(ast.copy_location(ast.Assign([e], name), e))
+            else:
+                elts.append(e)
+        target = ast.copy_location(ast.Tuple(elts, ast.Store()), node.target)
+        return ast.copy_location(ast.For(target, node.iter, first + node.body, node.orelse), node)
+
     def iteration(self, node: ast.expr, before: list[ir.Stmt]) -> ir.Iteration:
         """What a ``for`` walks; a callee's result is stored first (``before``) and walked."""
         if isinstance(node, ast.Call) and self.is_call_of_callee_or_api(node) or self.is_fanout(node):
@@ -413,12 +433,22 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if len(args) == 2:
                 args.append(ir.Const(1, loc))
             return ir.Iteration("range", tuple(args))
-        if builtin == "enumerate" and not node.keywords and 1 <= len(node.args) <= 2:
-            start = self.expr(node.args[1]) if len(node.args) == 2 else ir.Const(0, self.loc(node))
+        if builtin == "enumerate" and 1 <= len(node.args) + len(node.keywords) <= 2 \
+                and all(k.arg == "start" for k in node.keywords) and node.args \
+                and not any(isinstance(a, ast.Starred) for a in node.args):
+            given = node.args[1] if len(node.args) == 2 else node.keywords[0].value if node.keywords else None
+            start = self.expr(given) if given is not None else ir.Const(0, self.loc(node))
             return ir.Iteration("enumerate", (self.expr(node.args[0]), start))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items" \
-                and not node.args and not node.keywords:
-            return ir.Iteration("items", (self.expr(node.func.value),))
+        one_arg = isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+            and not isinstance(node.args[0], ast.Starred)
+        if builtin == "reversed" and one_arg:
+            return ir.Iteration("reversed", (self.expr(node.args[0]),))
+        if builtin in ("list", "tuple") and one_arg:  # a copy walks what the original walks
+            return ir.Iteration("values", (self.expr(node.args[0]),))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
+                and not node.keywords and node.func.attr in ("items", "values", "keys"):
+            kind = {"items": "items", "values": "dict_values", "keys": "dict_keys"}[node.func.attr]
+            return ir.Iteration(kind, (self.expr(node.func.value),))
         return ir.Iteration("values", (self.expr(node),))
 
     def builtin_name(self, func: ast.expr) -> str | None:
@@ -474,9 +504,24 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         if call and (call.keywords or len(call.args) > 1):
             raise self.rep.error(exc, "an exception raised by the workflow takes at most one argument, its message",
                                  f"raise {name}(\"message\")")
+        kind = self.info.exceptions.message_of(name)
+        args = call.args if call else []
+        if (kind == "python" or kind == "repr" and args and not isinstance(args[0], ast.Constant)) \
+                and not getattr(node, "pysfn_cause_exact", False):
+            # The Cause is str(exc), which CPython computes from the argument (repr for KeyError,
+            # the class's own methods for a user class): computed in Python, by extraction.
+            at = args[0] if args else exc
+            exact = ast.copy_location(ast.Call(ast.Name("str", ast.Load()), [
+                ast.copy_location(ast.Call(ast.Name(name, ast.Load()), list(args), []), at)], []), at)
+            rewritten = ast.copy_location(ast.Raise(ast.copy_location(ast.Call(func, [exact], []), exc),
+                                                    None), node)
+            rewritten.pysfn_cause_exact = True
+            return self.stmt(rewritten)
         message = self.expr(call.args[0]) if call and call.args else ir.Const("", self.loc(exc))
-        if isinstance(message, ir.Const) and not isinstance(message.value, str):
-            message = ir.Const(str(message.value), message.loc)
+        if isinstance(message, ir.Const) and not getattr(node, "pysfn_cause_exact", False):
+            # str(E(arg)) as CPython gives it: str(arg), or repr(arg) for KeyError and its subclasses
+            message = ir.Const(repr(message.value) if kind == "repr" and call and call.args else
+                               str(message.value), message.loc)
         check_fail(self.rep, func, name, call.args[0] if call and call.args else exc,
                    message.value if isinstance(message, ir.Const) else None)
         return [ir.Raise(name, ir.Const(name, self.loc(func)), message, self.loc(node))]
@@ -740,6 +785,23 @@ def input_spec(param: ast.arg, info: ModuleInfo):
                            "checked: str, int, float, bool, None, list[T], dict[str, T], Optional[T], "
                            "T | None and TypedDict classes of the module")
     return spec
+
+
+def mutable_defaults(fn: ast.FunctionDef) -> dict[str, ast.expr]:
+    """Entry parameters whose default is a list or dict literal: parameter -> the default."""
+    a = fn.args
+    pairs = list(zip(a.args[len(a.args) - len(a.defaults):], a.defaults)) + list(zip(a.kwonlyargs, a.kw_defaults))
+    return {p.arg: d for p, d in pairs if isinstance(d, (ast.List, ast.Dict))}
+
+
+def warn_mutable_default(rep, fn: ast.FunctionDef, param: str, default: ast.expr, where: ast.AST) -> None:
+    """The default object itself is changed in place: in CPython the change persists into the next
+    call of the function; every execution of the machine starts from the default again."""
+    text = ast.unparse(default)
+    rep.warn(default, f"the default {text} of '{param}' is changed in place at line {where.lineno}: in CPython the "
+             f"change persists into the next call of '{fn.name}' (one default object for every call); each "
+             f"execution of the state machine starts again from {text}",
+             f"default to None and make a new value in the body: {param} = [] if {param} is None else {param}")
 
 
 def compile_entry(info: ModuleInfo, fn: ast.FunctionDef) -> ir.Workflow:

@@ -410,3 +410,5 @@ class MapCall:
     # set instead of ``call`` (compiler/hoisting.py): the iteration runs these statements, whose
     # ``Return`` gives the item's result (an element calling several callees, a filter calling one)
     body: tuple["Stmt", ...] = ()
+    setup: tuple["Stmt", ...] = ()  # computes the items first (extracted: zip, sorted...)
+    unpack: tuple[str, ...] = ()    # `for a, b in pairs`: variables bound to the item's parts

@@ -226,7 +226,28 @@ AUGMENTED = {  # x op= y: the same operation, CPython names the operator "op=" i
     "%=": _binary(_floor_op("%", "%=")),
 }
 
+def _int_arith(symbol: str):
+    """``a op b`` where both are ints by their static types (types.py): no type switch, only
+    the check that the result is still an exact JSON integer."""
+    def generate(args: list[str]) -> str:
+        r = f"{T}res"
+        return (f"({r} := {args[0]} {symbol} {args[1]}; $abs({r}) > {MAX_EXACT} "
+                f"? $error('OverflowError: pysfn: an integer beyond 2**53 cannot be exact in JSON') : {r})")
+    return generate
+
+
+def _plain_compare(symbol: str):
+    """A comparison of two ints (or ==/!= of two strs) by their static types: JSONata's own."""
+    return lambda args: f"({args[0]}) {symbol} ({args[1]})"
+
+
+TYPED_COMPARE = {"typed" + py: _plain_compare(js) for py, js in
+                 (("==", "="), ("!=", "!="), ("<", "<"), ("<=", "<="), (">", ">"), (">=", ">="))}
+
+
 OPS = {
+    **TYPED_COMPARE,
+    "int+": _int_arith("+"), "int-": _int_arith("-"), "int*": _int_arith("*"),
     "+": _binary(_add), "-": _binary(_sub), "*": _binary(_mul), "/": _binary(_truediv),
     "//": _binary(_floor_op("//")),
     "%": _binary(_floor_op("%")),

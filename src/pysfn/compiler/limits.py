@@ -50,8 +50,9 @@ def _elif_arms(node: ast.If) -> int:
     return arms
 
 
-def check_source(fn: ast.FunctionDef, rep) -> None:
-    """Before compiling ``fn``: nesting depth, literal sizes, values growing in loops."""
+def check_source(fn: ast.FunctionDef, rep, tree: ast.Module | None = None) -> None:
+    """Before compiling ``fn``: nesting depth, literal sizes, values growing in loops
+    (``compiler/growth.py``; ``tree``, the module, shows its constants' sizes)."""
     depth, at = _depth(fn)
     if depth > MAX_DEPTH:
         raise rep.error(at, f"this code is nested {depth} levels deep; pysfn compiles at most {MAX_DEPTH}",
@@ -69,16 +70,8 @@ def check_source(fn: ast.FunctionDef, rep) -> None:
             if size is not None and size > MAX_VALUE_BYTES:
                 raise rep.error(node, f"this literal is {size:,} bytes as JSON; a Step Functions value is at "
                                 f"most {MAX_VALUE_BYTES:,} bytes (256 KiB)", REFERENCE_HINT)
-    warned: set[str] = set()
-    for loop in ast.walk(fn):
-        if not isinstance(loop, (ast.For, ast.While)):
-            continue
-        for node in ast.walk(loop):
-            name = _grown(node)
-            if name and name not in warned:
-                warned.add(name)
-                rep.warn(node, f"'{name}' grows on every iteration of the loop at line {loop.lineno}: a value "
-                         f"over 256 KiB fails the execution (States.DataLimitExceeded)", REFERENCE_HINT)
+    from pysfn.compiler.growth import warn_growing_values
+    warn_growing_values(fn, rep, tree, REFERENCE_HINT)
 
 
 MAX_EXACT_INT = 2 ** 53 - 1  # Step Functions' numbers are doubles (JSONata is JavaScript)
@@ -111,17 +104,6 @@ def _size(node: ast.expr) -> int | None:
         return len(json.dumps(ast.literal_eval(node), ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError):
         return None
-
-
-def _grown(node: ast.AST) -> str | None:
-    """The local that ``node`` makes longer: ``xs.append(...)``, ``xs.extend(...)``, ``s += ...``."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr in ("append", "extend", "insert") and isinstance(node.func.value, ast.Name):
-        return node.func.value.id
-    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) \
-            and not (isinstance(node.value, ast.Constant) and type(node.value.value) in (int, float)):
-        return node.target.id
-    return None
 
 
 def check_definition(definition: dict, fn: ast.FunctionDef, rep) -> None:

@@ -8,6 +8,8 @@ Python iterates:
 * ``range(start, stop, step)``: the numbers ``{"start", "step", "n"}``, never a list;
 * ``d.items()``: the keys, and the dict itself in ``extra`` for the values;
 * ``enumerate(xs, start)``: the items, and ``start`` in ``extra``;
+* ``d.values()`` / ``d.keys()``: the keys, and the dict in ``extra`` (values are looked up);
+* ``reversed(xs)``: the items, walked from the end (lists, dict keys, str characters);
 * anything else: a list as it is, a dict's keys, a str's characters; other values fail
   with Python's TypeError.
 
@@ -46,6 +48,14 @@ def iterated(value: str) -> str:
             f": {typed_error('TypeError', v, 'object is not iterable')})")
 
 
+def reversible(value: str) -> str:
+    """What ``reversed(value)`` walks (from the end): a list, a dict's keys, a str's characters;
+    anything else fails as CPython does."""
+    v = f"{T}rv"
+    return (f"({v} := {value}; $type({v}) = 'array' or $type({v}) = 'object' or $type({v}) = 'string' "
+            f"? {iterated(v)} : {typed_error('TypeError', v, 'object is not reversible')})")
+
+
 def integer(value: str, what: str) -> str:
     """``value`` as a Python int (bools are ints); anything else fails like ``range`` does, or
     (``what="subscript"``) like a list subscript does."""
@@ -82,6 +92,21 @@ def loop_parts(stmt: ir.For) -> tuple[dict, str, dict]:
         start[stmt.items + "_x"] = wrap(expression(it.args[0]))
         more = f"{index} < $count({items})"
         values = [f"{items}[{index}]", f"$lookup({extra}, {items}[{index}])"]
+    elif it.kind in ("dict_values", "dict_keys"):
+        d = f"{T}d"
+        method = 'values' if it.kind == 'dict_values' else 'keys'
+        start[stmt.items] = wrap(f"({d} := {expression(it.args[0])}; $type({d}) = 'object' ? [$keys({d})] "
+                                 f": {typed_error('AttributeError', d, 'object has no attribute ' + repr(method))})")
+        more = f"{index} < $count({items})"
+        if it.kind == "dict_values":
+            start[stmt.items + "_x"] = wrap(expression(it.args[0]))
+            values = [f"$lookup({extra}, {items}[{index}])"]
+        else:
+            values = [f"{items}[{index}]"]
+    elif it.kind == "reversed":
+        start[stmt.items] = wrap(reversible(expression(it.args[0])))
+        more = f"{index} < $count({items})"
+        values = [f"{items}[$count({items}) - 1 - {index}]"]
     elif it.kind == "enumerate":
         start[stmt.items] = wrap(iterated(expression(it.args[0])))
         start[stmt.items + "_x"] = wrap(integer(expression(it.args[1]), "enumerate"))

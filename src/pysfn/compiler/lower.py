@@ -23,6 +23,7 @@ from pathlib import PurePath
 from typing import Callable
 
 from pysfn.compiler import ir
+from pysfn.compiler.error_matching import matched_names
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
 from pysfn.compiler.numbers import decode_output_template, num
@@ -361,6 +362,17 @@ class Lowerer:
         return end
 
     @contextmanager
+    def matched_outside(self, catchers):
+        """Inside a Parallel branch or a Map iteration: the names the state's own Catch (and the
+        enclosing rules) match, which a failing inner Task's error propagates to."""
+        saved = getattr(self, "outer_matched", frozenset())
+        self.outer_matched = matched_names(catchers, (), saved)
+        try:
+            yield
+        finally:
+            self.outer_matched = saved
+
+    @contextmanager
     def frames_set(self, frames: tuple):
         saved, self.frames = self.frames, frames
         try:
@@ -409,10 +421,13 @@ class Lowerer:
     def task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
         if call.service is not None:
             return self.service_task(m, call, assign, cont, catchers)
+        matched = matched_names(catchers, call.retriers, getattr(self, "outer_matched", frozenset()))
 
         def build(name: str) -> dict:
             payload = {"callee": call.callee, "args": [template(a) for a in call.args],
                        "kwargs": {k: template(v) for k, v in call.kwargs}}
+            if matched:  # library subclasses are reported under these names (error_matching.py)
+                payload["catch"] = sorted(matched)
             state = {"Type": "Task", "Comment": self.comment(call.loc), "Resource": LAMBDA_INVOKE,
                      "Arguments": {"FunctionName": self.arn, "Payload": payload}}
             if call.timeout is not None:
@@ -445,7 +460,7 @@ class Lowerer:
             branches = []
             for branch in call.branches:
                 sub = Machine()
-                with self.frames_set(()):  # a branch is a function of its own
+                with self.frames_set(()), self.matched_outside(catchers):  # a branch is a function of its own
                     start = self.block(sub, branch.body, self.return_none(sub), ())()
                 branches.append({"StartAt": start, "States": sub.states})
             state = {"Type": "Parallel", "Comment": self.comment(call.loc), "Branches": branches}
@@ -460,8 +475,9 @@ class Lowerer:
     def map(self, m, call: ir.MapCall, assign: dict, cont, catchers) -> Thunk:
         from pysfn.compiler.fanout_lower import map_state
         label = call.call.callee.replace('.', '_') if call.call is not None else "Items"
-        return self.state(m, f"Map_{label}_L{call.loc.line}",
-                          lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
+        thunk = self.state(m, f"Map_{label}_L{call.loc.line}",
+                           lambda name: map_state(self, m, call, assign, cont, catchers, Machine, _continue))
+        return self.block(m, call.setup, thunk, catchers) if call.setup else thunk
 
 
 # The result of a service Task without the SDK's HTTP metadata, as boto3 natively gives it without

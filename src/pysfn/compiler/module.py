@@ -101,7 +101,9 @@ def _base_name(node: ast.expr) -> str | None:
 def _add_class(info: ModuleInfo, node: ast.ClassDef) -> None:
     bases = [b for b in (_base_name(base) for base in node.bases) if b]
     if any(info.exceptions.is_exception(b) for b in bases):
-        info.exceptions.add_user_class(node.name, bases)
+        plain = all(isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+                    for s in node.body)  # `pass`, a docstring, `...`: str(e) is the message
+        info.exceptions.add_user_class(node.name, bases, custom=not plain)
 
 
 def analyse_module(path: Path, source: str, tree: ast.Module, reporter: Reporter) -> ModuleInfo:

@@ -83,8 +83,9 @@ HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
     # the sign bit (-0.0 has it)
     "sgn": (f"function($x){{{H}tag($x) ? ($v := $lookup($x, {_K}); $type($v) = 'string' ? true : $v < 0) "
             f": {H}num($x) < 0}}", ("tag", "num")),
-    # a result: $f says it is a float, $n that a zero result is -0.0
-    # (+ 0 turns JavaScript's -0 into 0: the sign of a zero is $n's to decide)
+    # a result: $f says it is a float, $n that a zero result is -0.0. An int result gets `+ 0`:
+    # on engines computing with doubles (AWS, the reference implementation) `0 // -5` is
+    # $floor(-0) = -0, which would reach a callee as the float -0.0; -0 + 0 is 0.
     "box": (f"function($r, $n, $f){{$f ? ($abs($r) > {MAX_FLOAT} ? $error({_q(FLOAT_OVERFLOW)}) "
             f": $r = $floor($r) ? {{{_K}: ($r = 0 and $n) ? '{NEG_ZERO}' : $r + 0}} : $r) "
             f": $abs($r) > {MAX_EXACT} ? $error({_q(INT_OVERFLOW)}) : $r + 0}}", ()),

@@ -7,10 +7,9 @@ import sys
 
 import click
 
+from pysfn.clikit import (EXIT_EXECUTION_FAILED, EXIT_INTERRUPTED, EXIT_STILL_RUNNING, EXIT_USER_ERROR, INPUT_HELP,
+                          emit_warnings, read_input, warning_options, write_text)
 from pysfn.deploy.aws import AwsError
-
-EXIT_USER_ERROR = 1
-EXIT_EXECUTION_FAILED = 3
 
 _aws_options = [
     click.option("--region", metavar="REGION", help="AWS region (default: the configured one)."),
@@ -45,11 +44,15 @@ def _fail(message: str, code: int = EXIT_USER_ERROR):
 @click.option("--no-dependencies", is_flag=True, help="Bundle no third-party dependencies.")
 @click.option("--bucket", metavar="BUCKET", help="Stage the package through this S3 bucket "
               "(needed over Lambda's 50 MB direct-upload limit).")
+@warning_options
 def deploy_command(source, name, region, endpoint_url, role_arn, lambda_role_arn, express, entry,
-                   requirements_file, arch, no_dependencies, bucket):
+                   requirements_file, arch, no_dependencies, bucket, no_warnings):
     """Deploy SOURCE: its dispatcher Lambda, least-privilege roles and the state machine.
 
-    Deploying the same NAME again updates everything in place.
+    Deploying the same NAME again updates everything in place; pysfn destroy NAME removes it.
+    Progress goes to stderr, the state machine's ARN to stdout.
+
+    Exit status: 0 deployed, 1 an error in SOURCE or AWS refused (one line says why), 2 a usage error.
     """
     from pysfn.compiler import CompileError
     from pysfn.deploy.deployer import deploy
@@ -59,7 +62,8 @@ def deploy_command(source, name, region, endpoint_url, role_arn, lambda_role_arn
         result = deploy(source, name, region=region, endpoint_url=endpoint_url, role_arn=role_arn,
                         lambda_role_arn=lambda_role_arn, express=express, entry=entry,
                         echo=lambda line: click.echo(line, err=True), requirements_file=requirements_file,
-                        arch=arch, no_dependencies=no_dependencies, bucket=bucket)
+                        arch=arch, no_dependencies=no_dependencies, bucket=bucket,
+                        warn=lambda warnings: emit_warnings(warnings, no_warnings))
     except CompileError as e:
         _fail(e.render())
     except (AwsError, PackagingError, DependencyError) as e:
@@ -69,23 +73,29 @@ def deploy_command(source, name, region, endpoint_url, role_arn, lambda_role_arn
 
 @click.command("invoke")
 @click.argument("name")
-@click.option("--input", "input_text", default="{}", metavar="JSON", help="The execution input (default {}).")
+@click.option("--input", "input_text", metavar="JSON", help=INPUT_HELP)
 @click.option("--no-wait", is_flag=True, help="Start the execution and print its ARN.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=300, show_default=True, metavar="SECONDS",
+              help="Stop waiting after SECONDS (the execution keeps running; exit 4).")
 @aws_options
-def invoke_command(name, input_text, no_wait, region, endpoint_url):
+def invoke_command(name, input_text, no_wait, timeout, region, endpoint_url):
     """Start an execution of the deployed state machine NAME and print its output.
 
-    Exit status: 0 succeeded, 3 the execution failed (its error and cause are printed).
+    Waits (a dot per poll on stderr) until the execution ends, --timeout passes or Ctrl-C; the
+    last two leave it running and print how to look it up.
+
+    Exit status: 0 succeeded, 3 the execution failed, timed out or was aborted (its error and
+    cause are printed), 4 still running after --timeout, 130 interrupted, 1 an AWS error or a
+    bad --input, 2 a usage error.
     """
-    from pysfn.deploy.executions import invoke
-    from pysfn import strict_json  # no NaN/Infinity, bounded depth, as Step Functions reads JSON
+    from pysfn.deploy.executions import StillRunning, invoke
+    inp = read_input(input_text)  # strict JSON (clikit), from text, @file, file:// or stdin
     try:
-        inp = strict_json.loads(input_text)
-    except ValueError as e:
-        _fail(f"error: --input is not JSON: {e}")
-    try:
-        outcome = invoke(name, inp, wait=not no_wait, region=region, endpoint_url=endpoint_url,
+        outcome = invoke(name, inp, wait=not no_wait, region=region, endpoint_url=endpoint_url, timeout=timeout,
                          progress=lambda dot: click.echo(dot, err=True, nl=False))
+    except StillRunning as e:
+        click.echo("", err=True)
+        _fail(f"{e}", EXIT_INTERRUPTED if e.interrupted else EXIT_STILL_RUNNING)
     except AwsError as e:
         _fail(f"error: {e}")
     if no_wait:
@@ -101,14 +111,63 @@ def invoke_command(name, input_text, no_wait, region, endpoint_url):
 @click.argument("name_or_arn")
 @aws_options
 def history_command(name_or_arn, region, endpoint_url):
-    """The path of an execution: an execution ARN, or NAME (its latest execution)."""
+    """The path of an execution: an execution ARN, or NAME (its latest execution).
+
+    One line per state entered (type, a tab, the state name), then the execution's real status
+    (Execution, a tab, running/succeeded/failed/timed_out/aborted, and for a failure its error
+    and cause).
+
+    Exit status: 0 printed, 1 no such machine or execution, or an AWS error, 2 a usage error.
+    """
     from pysfn.deploy.executions import history
     try:
         path = history(name_or_arn, region=region, endpoint_url=endpoint_url)
     except AwsError as e:
         _fail(f"error: {e}")
     for step in path:  # one line per state entered: type, a tab, the state name
-        click.echo(f"{step['type']}\t{step['state'] or step['event']}")
+        line = f"{step['type']}\t{step['state'] or step['event']}"
+        if step.get("error") or step.get("cause"):
+            line += f"\t{step.get('error', '')}: {step.get('cause', '')}"
+        click.echo(line)
+
+
+@click.command("destroy")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@aws_options
+def destroy_command(name, yes, region, endpoint_url):
+    """Remove what pysfn deploy --name NAME created: the state machine, the function, the roles.
+
+    Lists what will be deleted and asks first (--yes to skip). Only resources deploy created
+    are deleted (tagged pysfn:name=NAME); anything else under those names is left alone.
+
+    Exit status: 0 removed (or nothing to remove), 1 not confirmed or an AWS error, 2 a usage error.
+    """
+    from pysfn.deploy.destroy import destroy, plan
+    try:
+        the_plan = plan(name, region=region, endpoint_url=endpoint_url)
+    except AwsError as e:
+        _fail(f"error: {e}")
+    for resource in the_plan.keep:
+        click.echo(f"  {resource.kind} {resource.name}: left alone, {resource.why}", err=True)
+    if not the_plan.remove:
+        click.echo(f"nothing to remove for {name}", err=True)
+        return
+    click.echo(f"pysfn destroy {name} deletes:", err=True)
+    for resource in the_plan.remove:
+        click.echo(f"  {resource.kind} {resource.name} ({resource.arn})", err=True)
+    if not yes:
+        try:
+            confirmed = click.confirm("delete them?", default=False, err=True)
+        except click.Abort:
+            confirmed = False
+        if not confirmed:
+            _fail("not confirmed: nothing deleted (pass --yes to skip the question)")
+    try:
+        destroy(the_plan, region=region, endpoint_url=endpoint_url, echo=lambda line: click.echo(line, err=True))
+    except AwsError as e:
+        _fail(f"error: {e}")
+    click.echo(f"destroyed {name}", err=True)
 
 
 @click.command("template")
@@ -120,28 +179,23 @@ def history_command(name_or_arn, region, endpoint_url):
 @click.option("-o", "--output", metavar="FILE", help="Write the template to FILE instead of stdout.")
 @click.option("--arch", type=click.Choice(["x86_64", "arm64"]), default="x86_64", show_default=True,
               help="The Lambda's architecture (build the zip with `pysfn package --arch` to match).")
-def template_command(source, fmt, express, entry, output, arch):
+@warning_options
+def template_command(source, fmt, express, entry, output, arch, no_warnings):
     """A CloudFormation or SAM template for SOURCE: the Lambda, the roles and the state machine.
 
-    The Lambda's code is the zip of `pysfn package SOURCE dispatcher.zip` (SAM uploads it;
+    The Lambda's code is the zip of `pysfn package SOURCE -o dispatcher.zip` (SAM uploads it;
     with CloudFormation, upload it to S3 and pass CodeBucket/CodeKey).
-    """
-    from pathlib import Path
 
+    Exit status: 0 written, 1 an error in SOURCE or the file cannot be written, 2 a usage error.
+    """
     from pysfn.compiler import CompileError, compile_file
     from pysfn.deploy.template import template_text
     try:
         compiled = compile_file(source, entry=entry)
     except CompileError as e:
         _fail(e.render())
-    text = template_text(compiled, fmt, express, arch)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as e:
-        _fail(f"error: cannot write {output}: {e.strerror or e}")
+    emit_warnings(compiled.warnings, no_warnings)
+    write_text(output, template_text(compiled, fmt, express, arch), f"{fmt} template")
 
 
-COMMANDS = [deploy_command, invoke_command, history_command, template_command]
+COMMANDS = [deploy_command, invoke_command, history_command, destroy_command, template_command]

@@ -25,6 +25,15 @@ from pysfn.deploy.roles import role_problems, trust_policy
 RUNTIME = "python3.12"
 HANDLER = "handler.dispatch"
 LAMBDA_TIMEOUT = 60   # seconds per callee call; the state machine retries Lambda service errors
+TAG = "pysfn:name"    # on everything deploy creates: pysfn destroy removes only what carries it
+
+
+def role_description(name: str) -> str:
+    return f"pysfn: {name}, least privilege"
+
+
+def function_description(name: str) -> str:
+    return f"pysfn dispatcher of {name}"
 
 
 @dataclass
@@ -104,7 +113,8 @@ class _Deployer:
         else:
             arn = self.call(f"creating the role {role_name}", iam.create_role, RoleName=role_name,
                             AssumeRolePolicyDocument=json.dumps(trust),
-                            Description=f"pysfn: {self.name}, least privilege")["Role"]["Arn"]
+                            Description=role_description(self.name),
+                            Tags=[{"Key": TAG, "Value": self.name}])["Role"]["Arn"]
             self.echo(f"  role {role_name}: created")
             self.created.append(role_name)
         self.call(f"writing the policy of {role_name}", iam.put_role_policy, RoleName=role_name,
@@ -153,7 +163,8 @@ class _Deployer:
             try:
                 arn = lam.create_function(FunctionName=function, Runtime=RUNTIME, Handler=HANDLER, Role=role_arn,
                                           Code=code, Timeout=LAMBDA_TIMEOUT, Architectures=[arch],
-                                          Description=f"pysfn dispatcher of {self.name}")["FunctionArn"]
+                                          Description=function_description(self.name),
+                                          Tags={TAG: self.name})["FunctionArn"]
                 break
             except ClientError as e:
                 if e.response.get("Error", {}).get("Code") == "InvalidParameterValueException" \
@@ -199,10 +210,20 @@ class _Deployer:
             self.updated.append(self.name)
             return existing
         arn = self.call(f"creating the state machine {self.name}", sfn.create_state_machine, name=self.name,
-                        definition=text, roleArn=role_arn, type=kind)["stateMachineArn"]
+                        definition=text, roleArn=role_arn, type=kind,
+                        tags=[{"key": TAG, "value": self.name}])["stateMachineArn"]
         self.echo(f"  state machine {self.name}: created ({kind})")
         self.created.append(self.name)
         return arn
+
+
+def _functions(compiled) -> str:
+    """``5 callee(s)``, and ``, 2 extracted function(s)`` when code was extracted."""
+    from pysfn.compiler.extraction import extracted_module_name
+    prefix = extracted_module_name(compiled.module_name) + "."
+    extracted = sum(1 for key in compiled.callees if key.startswith(prefix))
+    text = f"{len(compiled.callees) - extracted} callee(s)"
+    return text + (f", {extracted} extracted function(s)" if extracted else "")
 
 
 def _partition(aws: Aws, region: str) -> str:
@@ -229,11 +250,12 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
            role_arn: str | None = None, lambda_role_arn: str | None = None, express: bool = False,
            entry: str | None = None, echo: Callable[[str], None] = lambda line: None,
            requirements_file=None, arch: str = "x86_64", no_dependencies: bool = False,
-           bucket: str | None = None) -> Deployment:
+           bucket: str | None = None, warn: Callable[[list], None] = lambda warnings: None) -> Deployment:
     """Compile and package ``source``, then create or update its Lambda, roles and state machine.
 
     The package bundles the dependencies ``source`` declares (``packaging.dependencies``) for
-    ``arch`` and the runtime's Python; over 50 MB it must go through S3 (``bucket``)."""
+    ``arch`` and the runtime's Python; over 50 MB it must go through S3 (``bucket``). ``warn``
+    receives the compiler's warnings (once), before anything is created."""
     from pysfn.compiler import compile_file
     from pysfn.packaging import build_zip_bytes
     from pysfn.packaging.dependencies import bundle
@@ -242,11 +264,12 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     d = _Deployer(aws, name, echo)
     function = f"{name}-dispatcher"
     compiled = compile_file(source, entry=entry)
+    warn(compiled.warnings)
     dependencies = None if no_dependencies else \
         bundle(compiled.source_path, requirements_file, arch, RUNTIME.removeprefix("python"))
     zip_bytes = build_zip_bytes(compiled.source_path, compiled.callees, compiled.local_modules,
                                 compiled.extracted_source, dependencies)
-    echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {len(compiled.callees)} callee(s); "
+    echo(f"compiled {compiled.source_path.name}: {compiled.entry}(), {_functions(compiled)}; "
          f"package {len(zip_bytes):,} bytes")
     if bucket is None:  # over the direct-upload limit without a bucket: refused before any AWS call
         d.code(function, zip_bytes, None)

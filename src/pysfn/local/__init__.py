@@ -1,4 +1,4 @@
-"""``pysfn.local``: an interpreter for JSONata-mode Amazon States Language machines.
+"""``pysfn.local``: an interpreter for Amazon States Language machines, JSONata, JSONPath or mixed.
 
     from pysfn.local import run_definition
     result = run_definition(definition, {"text": "hi"}, invoke)
@@ -9,17 +9,22 @@
 (``ExecutionRecord``) holds the path, the billable transitions, Lambda calls, retries, skipped
 waits and the event history.
 
-Modules: ``definition`` (load and check a definition), ``interpreter`` (states, transitions,
-Retry/Catch), ``expressions`` (JSONata, templates, the Step Functions functions), ``scopes``
-(variables), ``errors`` (States.* errors and matching), ``limits`` (payload quotas),
-``record`` (the execution record).
+Modules: ``definition`` (load and check a definition; ``jsonpath_definition`` for JSONPath
+states), ``interpreter`` (states, transitions, Retry/Catch, Map failure tolerance),
+``jsonpath_states`` (the JSONPath data flow), ``jsonpath`` (paths), ``jsonpath_io`` (payload
+templates and path fields), ``intrinsics`` (``States.*`` functions), ``choice_rules`` (JSONPath
+Choice rules), ``expressions`` (JSONata templates, the Step Functions functions),
+``aws_jsonata`` (the JSONata engine: jsonata-python with AWS's measured behaviour), ``scopes``
+(variables), ``errors`` (States.* errors and matching), ``limits`` (payload quotas), ``record``
+(the execution record).
 
 Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
-JSONPath-mode states and fields, service integrations other than Lambda (``lambda:invoke`` and
-plain function ARNs), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
-ItemBatcher, ResultWriter, tolerated failures, ``Credentials``. Locally, Task timeouts never fire
-(a run is bounded instead as AWS bounds an execution: ``limits.RunLimits``), Parallel branches and Map iterations run one after another in order, and a DISTRIBUTED Map runs
-like an INLINE one except that its iterations cannot read outer variables.
+service integrations other than Lambda and the request-response ones made with boto3
+(``service_tasks``), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
+ItemBatcher, ResultWriter, ``Credentials``. Locally, Task timeouts never fire (a run is bounded
+instead as AWS bounds an execution: ``limits.RunLimits``), Parallel branches and Map iterations
+run one after another in order, and a DISTRIBUTED Map's iterations are child executions (their
+own history, no outer variables, failures counted against the tolerated thresholds).
 """
 
 from __future__ import annotations
@@ -52,15 +57,18 @@ class ExecutionResult:
     record: ExecutionRecord | None = None
 
 
-def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | None) -> dict:
+def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | None, express: bool) -> dict:
     """``$states.context`` without its per-state part (``State``, ``Map``)."""
     machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
+    kind = "express" if express else "execution"
     context = {
-        "Execution": {"Id": f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{STATE_MACHINE_NAME}:{execution_name}",
+        "Execution": {"Id": f"arn:aws:states:{REGION}:{ACCOUNT}:{kind}:{STATE_MACHINE_NAME}:{execution_name}",
                       "Input": inp, "Name": execution_name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/pysfn-local",
-                      "StartTime": start_time, "RedriveCount": 0},
+                      "StartTime": start_time},
         "StateMachine": {"Id": machine_arn, "Name": STATE_MACHINE_NAME},
     }
+    if not express:  # Express executions cannot be redriven: their context has no RedriveCount
+        context["Execution"]["RedriveCount"] = 0
     for key, value in (overrides or {}).items():
         if isinstance(value, dict) and isinstance(context.get(key), dict):
             context[key] = {**context[key], **value}
@@ -71,7 +79,8 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
                    execution_name: str = "local", context_overrides: dict | None = None,
-                   limits: RunLimits | None = None, aws_endpoint_url: str | None = None) -> ExecutionResult:
+                   limits: RunLimits | None = None, aws_endpoint_url: str | None = None,
+                   workflow_type: str = "STANDARD") -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
@@ -85,8 +94,12 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     would fail it (status FAILED with ``States.Runtime``, or TIMED_OUT with ``States.Timeout``).
     Service-integration Tasks (DynamoDB, SQS, ``aws-sdk:*``) are made with boto3, against
     ``aws_endpoint_url`` when given (moto_server, LocalStack), else boto3's own default.
+    ``workflow_type="EXPRESS"`` runs it as an Express execution (its context object has no
+    ``RedriveCount``; the bounds are ``RunLimits.express()`` unless ``limits`` is given).
     """
     from pysfn.strict_json import MAX_DEPTH, loads, value_depth  # deep JSON: a clear error, no RecursionError
+    if workflow_type not in ("STANDARD", "EXPRESS"):
+        raise ValueError(f"workflow_type must be STANDARD or EXPRESS, not {workflow_type!r}")
     if isinstance(definition, str):
         definition = loads(definition)
     for what, value in (("the definition", definition), ("the execution input", input)):
@@ -100,11 +113,11 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
                          f"{PAYLOAD_LIMIT}")
     value = json.loads(text)  # plain JSON, and the caller's object is never shared
     start_time = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    context = _context(execution_name, start_time, value, context_overrides)
+    context = _context(execution_name, start_time, value, context_overrides, workflow_type == "EXPRESS")
     record = ExecutionRecord()
     record.add_event("ExecutionStarted", "executionStartedEventDetails",
                      {"input": text, "roleArn": context["Execution"].get("RoleArn")})
-    limits = limits or RunLimits.standard()
+    limits = limits or (RunLimits.express() if workflow_type == "EXPRESS" else RunLimits.standard())
     interpreter = Interpreter(invoke, record, context, skip_waits, ExecutionBounds(limits, record))
     previous = activate(limits)
     interpreter.aws_endpoint_url = aws_endpoint_url

@@ -2,16 +2,18 @@
 
 Loading happens once per run, before the first state: a feature ``pysfn.local`` does not implement
 raises ``UnsupportedFeature`` naming the state and the field, so a run never starts on a machine it
-would run wrongly. Only JSONata-mode states are supported; the JSONPath fields (``InputPath``,
-``Parameters``, ``ResultPath``, ...) are refused rather than ignored.
+would run wrongly. Both query languages load here: a state's language is its own ``QueryLanguage``
+or the machine's (JSONPath by default); the JSONPath fields (``InputPath``, ``Parameters``,
+``ResultPath``, ...) are compiled by ``jsonpath_definition``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
+from . import jsonpath_definition
 from .errors import InvalidDefinition, UnsupportedFeature
 from .service_tasks import is_service_resource
 from .expressions import Template, compile_template
@@ -22,9 +24,11 @@ _JSONPATH_FIELDS = {"InputPath", "OutputPath", "Parameters", "ResultPath", "Resu
                     "ErrorPath", "CausePath", "SecondsPath", "TimestampPath", "MaxConcurrencyPath",
                     "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "Result",
                     "TimeoutSecondsPath", "HeartbeatSecondsPath", "Iterator"}
+# JSONata-mode fields of each state type (JSONPath mode: ``jsonpath_definition.FIELDS``)
 _COMMON = {"Type", "Comment", "QueryLanguage"}
 _FLOW = {"Next", "End"}
 _RECOVERY = {"Retry", "Catch"}
+# JSONata-mode fields of each state type (JSONPath mode: ``jsonpath_definition.FIELDS``)
 _FIELDS = {
     "Pass": _COMMON | _FLOW | {"Output", "Assign"},
     "Task": _COMMON | _FLOW | _RECOVERY | {"Resource", "Arguments", "Output", "Assign", "TimeoutSeconds",
@@ -57,14 +61,16 @@ class Catcher:
     next: str
     assign: list[tuple[str, Template]] | None
     output: Template | None
+    result_path: Any = None                      # JSONPath: a jsonpath_io.ResultPathField
 
 
 @dataclass
 class Rule:
-    condition: Template
+    condition: Template | None                   # JSONata: the Condition
     next: str
     assign: list[tuple[str, Template]] | None
     output: Template | None
+    predicate: Callable | None = None            # JSONPath: choice_rules.compile_rule
 
 
 @dataclass
@@ -92,6 +98,22 @@ class State:
     distributed: bool = False                    # Map
     express_children: bool = False               # Map: DISTRIBUTED with EXPRESS child executions
     max_concurrency: Template | None = None      # Map
+    tolerated_count: Template | None = None      # Map: ToleratedFailureCount(Path)
+    tolerated_percentage: Template | None = None  # Map: ToleratedFailurePercentage(Path)
+    # JSONPath mode (``jsonpath_definition``); a JSONata state leaves them unset
+    language: str = "JSONata"
+    input_path: Any = None                       # jsonpath_io.PathField
+    output_path: Any = None                      # jsonpath_io.PathField
+    result_path: Any = None                      # jsonpath_io.ResultPathField
+    parameters: Template | None = None           # Parameters (Pass, Task, Parallel)
+    result_selector: Template | None = None      # Task, Parallel, Map
+    result: Template | None = None               # Pass: Result
+    items_path: Any = None                       # Map: jsonpath_io.PathField
+    seconds_path: Template | None = None         # Wait
+    timestamp_path: Template | None = None       # Wait
+    max_concurrency_path: Template | None = None  # Map
+    tolerated_count_path: Template | None = None  # Map
+    tolerated_percentage_path: Template | None = None  # Map
 
 
 @dataclass
@@ -125,9 +147,6 @@ class _Loader:
         start = spec.get("StartAt")
         if start not in spec["States"]:
             raise InvalidDefinition(f"{where}: StartAt {start!r} names no state of its States")
-        for key in ("ItemReader", "ResultWriter", "ItemBatcher"):
-            if key in spec:
-                raise UnsupportedFeature(f"{where}: {key} is not supported by pysfn.local")
         states = {name: self.state(name, body) for name, body in spec["States"].items()}
         for state in states.values():
             targets = [state.next, state.default] + [r.next for r in state.rules] + [c.next for c in state.catchers]
@@ -146,15 +165,22 @@ class _Loader:
         if kind not in _FIELDS:
             raise InvalidDefinition(f"state '{name}': unknown Type {kind!r}")
         language = body.get("QueryLanguage", self.language)
-        if language != "JSONata":
-            raise UnsupportedFeature(f"state '{name}' uses the {language} query language: pysfn.local runs "
-                                     f"JSONata states only (set \"QueryLanguage\": \"JSONata\")")
+        if language not in ("JSONata", "JSONPath"):
+            raise InvalidDefinition(f"state '{name}': unknown QueryLanguage {language!r}")
+        if language == "JSONPath" and self.language == "JSONata":
+            raise InvalidDefinition(f"state '{name}': a JSONPath state cannot be inside a JSONata machine")
+        fields = _FIELDS[kind] if language == "JSONata" else jsonpath_definition.FIELDS[kind]
         for key in body:
-            if key not in _FIELDS[kind]:
-                kind_of_field = "a JSONPath field" if key in _JSONPATH_FIELDS else f"not supported on a {kind} state"
-                raise UnsupportedFeature(f"state '{name}': field '{key}' is {kind_of_field} (pysfn.local runs "
-                                         f"JSONata-mode states)")
-        state = State(name, kind)
+            if key not in fields:
+                if key in ("ItemReader", "ResultWriter", "ItemBatcher", "Credentials"):
+                    raise UnsupportedFeature(f"state '{name}': field '{key}' is not supported by pysfn.local")
+                if language == "JSONata" and key in _JSONPATH_FIELDS:
+                    raise InvalidDefinition(f"state '{name}': field '{key}' is a JSONPath field, not allowed in "
+                                            f"a JSONata state")
+                raise InvalidDefinition(f"state '{name}': field '{key}' is not allowed on a {language} {kind} state")
+        state = State(name, kind, language=language)
+        if language == "JSONPath":
+            return jsonpath_definition.load_state(self, state, body)
         if kind not in ("Choice", "Succeed", "Fail"):
             if ("Next" in body) == bool(body.get("End")):
                 raise InvalidDefinition(f"state '{name}' needs exactly one of Next and \"End\": true")
@@ -199,6 +225,7 @@ class _Loader:
             raise InvalidDefinition(f"state '{state.name}': lambda:invoke needs Arguments with FunctionName")
         state.timeouts = [self.template(state.name, body[key], key)
                           for key in ("TimeoutSeconds", "HeartbeatSeconds") if key in body]
+        check_timeouts(state.name, body)
 
     def load_choice(self, state: State, body: dict) -> None:
         choices = body.get("Choices")
@@ -207,13 +234,12 @@ class _Loader:
         for i, rule in enumerate(choices):
             where = f"Choices[{i}]"
             if not isinstance(rule, dict) or "Condition" not in rule or "Next" not in rule:
-                unsupported = isinstance(rule, dict) and any(k in rule for k in ("Variable", "And", "Or", "Not"))
-                raise (UnsupportedFeature if unsupported else InvalidDefinition)(
-                    f"state '{state.name}': {where} needs Condition and Next (JSONPath comparison rules are "
-                    f"not supported)")
+                raise InvalidDefinition(f"state '{state.name}': {where} needs Condition and Next (JSONPath "
+                                        f"comparison rules are not allowed in a JSONata state)")
             for key in rule:
                 if key not in ("Condition", "Next", "Assign", "Output", "Comment"):
-                    raise UnsupportedFeature(f"state '{state.name}': field '{key}' of {where} is not supported")
+                    raise InvalidDefinition(f"state '{state.name}': field '{key}' is not allowed in {where} of a "
+                                            f"JSONata state")
             state.rules.append(Rule(
                 self.template(state.name, rule["Condition"], f"{where}.Condition"), rule["Next"],
                 self.assign(state.name, rule["Assign"], f"{where}.Assign") if "Assign" in rule else None,
@@ -252,11 +278,12 @@ class _Loader:
             raise InvalidDefinition(f"state '{state.name}': ProcessorConfig.Mode {mode!r}")
         state.distributed = mode == "DISTRIBUTED"
         state.express_children = state.distributed and config.get("ExecutionType") == "EXPRESS"
-        for key in ("ToleratedFailureCount", "ToleratedFailurePercentage"):
-            if body.get(key, 0) != 0:
-                raise UnsupportedFeature(f"state '{state.name}': field '{key}' (tolerated failures) is not "
-                                         f"supported by pysfn.local")
         state.processor = self.machine(processor, f"the ItemProcessor of '{state.name}'")
+        if "ToleratedFailureCount" in body:
+            state.tolerated_count = self.template(state.name, body["ToleratedFailureCount"], "ToleratedFailureCount")
+        if "ToleratedFailurePercentage" in body:
+            state.tolerated_percentage = self.template(state.name, body["ToleratedFailurePercentage"],
+                                                       "ToleratedFailurePercentage")
         if "Items" in body:
             items = body["Items"]
             if not isinstance(items, list) and not (isinstance(items, str) and items.startswith("{%")):
@@ -281,7 +308,7 @@ class _Loader:
             if not name.isidentifier() or name == "states" or len(name) > 80:
                 raise InvalidDefinition(f"state '{state_name}': {where} assigns {name!r}, which is not a valid "
                                         f"variable name")
-        return [(name, self.template(state_name, value, f"{where}.{name}")) for name, value in spec.items()]
+        return [(name, self.template(state_name, value, f"{where}/{name}")) for name, value in spec.items()]
 
     def array(self, state_name: str, body: dict, key: str) -> list:
         value = body.get(key, [])
@@ -321,8 +348,8 @@ class _Loader:
         names = self.error_equals(state_name, spec, "Catch")
         for key in spec:
             if key not in ("ErrorEquals", "Next", "Assign", "Output", "Comment"):
-                raise UnsupportedFeature(f"state '{state_name}': field '{key}' of a Catch is not supported "
-                                         f"(JSONata mode)")
+                raise InvalidDefinition(f"state '{state_name}': field '{key}' is not allowed in the Catch of a "
+                                        f"JSONata state")
         if not isinstance(spec.get("Next"), str):
             raise InvalidDefinition(f"state '{state_name}': a Catch needs Next")
         return Catcher(names, spec["Next"],
@@ -341,3 +368,17 @@ def check_lambda_arguments(state_name: str, arguments: dict) -> None:
         raise UnsupportedFeature(f"state '{state_name}': lambda:invoke InvocationType {invocation_type!r} is not "
                                  f"supported by pysfn.local (only RequestResponse)")
 
+
+def check_timeouts(state_name: str, body: dict) -> None:
+    """AWS-MEASURED: "TimeoutSeconds is a whole number >= 1, HeartbeatSeconds smaller" (checked
+    when both are written as numbers; an expression is evaluated, never enforced, locally)."""
+    numbers = {}
+    for key in ("TimeoutSeconds", "HeartbeatSeconds"):
+        value = body.get(key)
+        if value is None or (isinstance(value, str) and value.startswith("{%")):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 1:
+            raise InvalidDefinition(f"state '{state_name}': {key} must be a whole number >= 1, not {value!r}")
+        numbers[key] = value
+    if len(numbers) == 2 and numbers["HeartbeatSeconds"] >= numbers["TimeoutSeconds"]:
+        raise InvalidDefinition(f"state '{state_name}': HeartbeatSeconds must be smaller than TimeoutSeconds")

@@ -51,6 +51,9 @@ class StatesError(Exception):
         self.error = error
         self.cause = cause
         self.logged = False  # an event of the history already reports it
+        # AWS-MEASURED: "States.ALL and States.TaskFailed did catch a States.DataLimitExceeded
+        # raised by an oversized SDK result": such an error is matched like any other
+        self.catchable = False
 
     @property
     def output(self) -> dict:
@@ -58,7 +61,7 @@ class StatesError(Exception):
         return {"Error": self.error, "Cause": self.cause}
 
 
-def matches(error_equals: list[str], error: str | None) -> bool:
+def matches(error_equals: list[str], error: str | None, catchable: bool = False) -> bool:
     """Does a Retrier's or Catcher's ``ErrorEquals`` match ``error``?
 
     Names match exactly (no hierarchy). ``States.ALL`` matches every error except the terminal
@@ -70,17 +73,19 @@ def matches(error_equals: list[str], error: str | None) -> bool:
         return False
     if error in error_equals:
         return True
-    if error in _TERMINAL:
+    if error in _TERMINAL and not catchable:
         return False
     if ALL in error_equals:
         return True
     return TASK_FAILED in error_equals and error != TIMEOUT
 
 
-def lambda_cause(error_type: str, error_message: str) -> str:
+def lambda_cause(error_type: str, error_message: str, extra: dict | None = None) -> str:
     """The Cause of a failed Lambda invocation: the runtime's error payload as compact JSON, keys
-    ``errorMessage`` then ``errorType`` (AWS also sends ``requestId`` and ``stackTrace``)."""
-    return json.dumps({"errorMessage": error_message, "errorType": error_type}, separators=(",", ":"))
+    ``errorMessage`` then ``errorType`` (AWS also sends ``requestId`` and ``stackTrace``), then any
+    other key of the payload (``extra``), as AWS passes the whole payload on."""
+    payload = {"errorMessage": error_message, "errorType": error_type, **(extra or {})}
+    return json.dumps(payload, separators=(",", ":"))
 
 
 def decorate(state_name: str, entered_event_id: int, message: str) -> str:

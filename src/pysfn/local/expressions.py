@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import re
 import threading
@@ -35,8 +36,9 @@ from typing import Any, Callable
 from jsonata import Jsonata
 from jsonata.utils import Utils
 
+from .aws_jsonata import DOUBLE_INTEGERS, builtin_replacement, number_out, parse_program, to_engine
 from .errors import QUERY_EVALUATION_ERROR, InvalidDefinition, StatesError, decorate
-from .limits import check_range_size, evaluation_hook, guarded_functions
+from .limits import bounded_regex_engine, check_range_size, evaluation_hook, guarded_functions
 
 NULL = Utils.NULL_VALUE
 _NAME = re.compile(r"\$(\w+)")          # the names an expression may read (a superset is harmless)
@@ -47,39 +49,34 @@ class ExpressionError(Exception):
     """An expression failed: the message (for the Cause) without the state decoration."""
 
 
+class UnsupportedResult(ExpressionError):
+    """An expression gave a value JSON cannot hold (a function)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Values crossing the boundary with jsonata-python
 
 def to_json(value: Any) -> Any:
-    """A JSONata result as plain JSON: fresh containers, null as ``None``. Raises
-    ``ExpressionError`` for a function or another value JSON cannot hold."""
+    """A JSONata result as plain JSON: fresh containers, null as ``None``, a non-finite double as
+    AWS writes it ("Infinity", ...). Raises ``ExpressionError`` for a function or another value
+    JSON cannot hold."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or kind is float:
+    if kind is str or kind is int or kind is bool:
         return value
+    if kind is float:
+        return value if math.isfinite(value) and abs(value) < DOUBLE_INTEGERS else number_out(value)
     if kind is dict:
         return {key: to_json(item) for key, item in value.items()}
     if isinstance(value, list):
         return [to_json(item) for item in value]
     if value is None or value is NULL:
         return None
-    raise ExpressionError(f"returned an unsupported result type ({kind.__name__})")
+    raise UnsupportedResult(f"returned an unsupported result type ({kind.__name__})")
 
 
 def to_jsonata(value: Any) -> Any:
-    """A JSON value as jsonata-python reads it: null as ``NULL_VALUE`` at any depth (a plain
-    ``None`` inside a list is *undefined* to it, so ``$xs[$i]`` would skip it)."""
-    if value is None:
-        return NULL
-    if type(value) is list:
-        return [to_jsonata(item) for item in value] if _holds_null(value) else value
-    if type(value) is dict:
-        return {key: to_jsonata(item) for key, item in value.items()} if _holds_null(value) else value
-    return value
-
-
-def _holds_null(value: Any) -> bool:
-    items = value.values() if type(value) is dict else value
-    return any(item is None or (type(item) in (list, dict) and _holds_null(item)) for item in items)
+    """A JSON value as the engine reads it (``aws_jsonata.to_engine``: nulls, big integers)."""
+    return to_engine(value)
 
 
 def _argument(value: Any) -> Any:
@@ -113,7 +110,9 @@ def _sfn_range(start=None, end=None, step=None):
     while True:  # start + i*step, not repeated addition: no drift with fractional steps
         value = start + i * step
         if (step > 0 and value > end) or (step < 0 and value < end):
-            return values
+            # the issue's corpus measurement: AWS gives a range of one number as the number itself
+            # (a JSONata sequence of one item), not a one-item array
+            return values[0] if len(values) == 1 else values
         values.append(value)
         i += 1
 
@@ -144,13 +143,73 @@ def _sfn_uuid():
 
 
 def _sfn_parse(text=None):
+    """AWS-MEASURED: "$parse refuses NaN/Infinity, numbers past the double range and repeated keys,
+    but reads single-quoted strings"."""
     text = _argument(text)
     if not isinstance(text, str):
         raise ExpressionError("$parse: the argument must be a string")
     try:
-        return json.loads(text)
+        return json.loads(_double_quoted(text), parse_constant=_refuse_constant, object_pairs_hook=_unique_keys,
+                          parse_float=_finite_float, parse_int=_finite_int)
     except ValueError as e:
         raise ExpressionError(f"$parse: the string is not valid JSON ({e})") from None
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _unique_keys(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key {json.dumps(key)} is repeated")
+        result[key] = value
+    return result
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is past the range of a double")
+    return value
+
+
+def _finite_int(text):
+    value = int(text)
+    if abs(value) > DOUBLE_INTEGERS and not math.isfinite(float(text)):
+        raise ValueError(f"{text} is past the range of a double")
+    return value
+
+
+def _double_quoted(text: str) -> str:
+    """JSON text with its single-quoted strings rewritten as double-quoted ones."""
+    if "'" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == '"':  # copy a double-quoted string as it is
+            j = i + 1
+            while j < len(text) and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif c == "'":
+            j, chars = i + 1, []
+            while j < len(text) and text[j] != "'":
+                if text[j] == "\\" and j + 1 < len(text):
+                    chars.append(text[j:j + 2] if text[j + 1] != "'" else "'")
+                    j += 2
+                    continue
+                chars.append('\\"' if text[j] == '"' else text[j])
+                j += 1
+            out.append('"' + "".join(chars) + '"')
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 STEP_FUNCTIONS_FUNCTIONS: dict[str, Callable] = {
@@ -171,10 +230,13 @@ class Expression:
         self.text = text
         # A bare ``$name`` evaluates to the variable's value unchanged: looked up without JSONata.
         self.variable = text[1:] if _VARIABLE.match(text) and text != "$states" else None
-        self.program = Jsonata(text)  # raises on a syntax error
+        engine = bounded_regex_engine(ExpressionError)  # regex literals time out (limits.py)
+        self.program = parse_program(text, engine)  # jsonata-python with AWS's behaviour; raises on a syntax error
         self.program.set_output_convert_nulls(False)  # keep null (NULL_VALUE) apart from undefined
-        for name, function in {**STEP_FUNCTIONS_FUNCTIONS, **guarded_functions(ExpressionError)}.items():
+        for name, function in STEP_FUNCTIONS_FUNCTIONS.items():
             self.program.register_lambda(name, function)
+        for name, function in guarded_functions(ExpressionError).items():  # built-ins: keep their signatures
+            self.program.register_function(name, builtin_replacement(name, function))
         self.names = tuple(sorted(set(_NAME.findall(text)) - {"states"}))
 
     def evaluate(self, lookup: Callable[[str], Any], states: dict) -> Any:
@@ -182,11 +244,10 @@ class Expression:
         raises ``KeyError``. Raises ``ExpressionError`` with JSONata's message."""
         if self.variable is not None:
             try:
-                value = lookup(self.variable)
-                return NULL if value is None else value
+                return to_engine(lookup(self.variable))
             except KeyError:
                 pass  # not a variable: JSONata decides (a function name, or undefined)
-        bindings = {"states": to_jsonata(states)}  # nulls inside $states.input are null, not undefined
+        bindings = {"states": to_engine(states)}  # nulls and big integers as AWS reads them
         hook = evaluation_hook(ExpressionError)  # the per-expression time budget (limits.py)
         if hook is not None:
             bindings["__evaluate_entry"] = hook
@@ -282,6 +343,8 @@ class ExpressionTemplate(Template):
             if result is None:
                 raise site.fail(f"{self.where} returned nothing (undefined).")
             return to_json(result)
+        except UnsupportedResult:
+            raise site.fail(f"{self.where} returned an unsupported result type.") from None
         except ExpressionError as e:
             raise site.fail(f"{self.where} threw an error: {e}") from None
 
@@ -312,7 +375,8 @@ def compile_template(value: Any, field: str) -> Template:
     if text is not None:
         return ExpressionTemplate(text, field)
     if isinstance(value, dict):
-        items = [(key, compile_template(item, f"{field}.{key}")) for key, item in value.items()]
+        # AWS names a nested field with slashes: 'Arguments/FunctionName', 'Output/result'
+        items = [(key, compile_template(item, f"{field}/{key}")) for key, item in value.items()]
         if all(isinstance(template, Constant) for _, template in items):
             return Constant(value)
         return ObjectTemplate(items)

@@ -20,17 +20,20 @@ import time
 from typing import Any, Callable
 
 from . import definition as asl
-from .service_tasks import is_service_resource, run_service_task
-from .errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError, UnsupportedFeature, lambda_cause, matches
+from .choice_rules import timestamp
+from .errors import (EXCEED_TOLERATED_FAILURE_THRESHOLD, NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError,
+                     UnsupportedFeature, lambda_cause, matches)
 from .expressions import Site, Template
-from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload
-from .record import ExecutionRecord, to_json_text
+from .jsonpath_states import JsonPathStates, map_failure_limits
+from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload, check_result
+from .service_tasks import is_service_resource, run_service_task
+from .record import ExecutionRecord, LambdaCall, to_json_text
 from .scopes import Scope
 
 Invoke = Callable[[str, Any], dict]
 
 
-class Interpreter:
+class Interpreter(JsonPathStates):
     def __init__(self, invoke: Invoke | None, record: ExecutionRecord, context: dict, skip_waits: bool,
                  bounds: ExecutionBounds | None = None):
         self.invoke = invoke
@@ -42,6 +45,9 @@ class Interpreter:
         self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
                          "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
                          "Parallel": self.run_parallel, "Map": self.run_map}
+        # JSONPath-mode states (``jsonpath_states``); Task, Parallel and Map share the handlers above
+        self.jsonpath_handlers = {**self.handlers, "Pass": self.jp_pass, "Choice": self.jp_choice,
+                                  "Wait": self.jp_wait, "Succeed": self.jp_succeed, "Fail": self.jp_fail}
 
     # -- machines -----------------------------------------------------------------------------
     def run_machine(self, machine: asl.Machine, value: Any, text: str, scope: Scope) -> tuple[Any, str]:
@@ -52,7 +58,8 @@ class Interpreter:
             self.bounds.check()
             entered = self.record.enter(state.type, state.name, text)
             try:
-                value, text, name = self.handlers[state.type](state, value, scope, entered)
+                handlers = self.handlers if state.language == "JSONata" else self.jsonpath_handlers
+                value, text, name = handlers[state.type](state, value, scope, entered)
             except StatesError as failure:
                 self.log_failure(failure, state)
                 raise
@@ -60,8 +67,9 @@ class Interpreter:
 
     def site(self, state: asl.State, entered: int, scope: Scope, state_input: Any, retry_count: int = 0) -> Site:
         context = dict(self.context)
-        context["State"] = {"EnteredTime": self.record.events[entered - 1]["timestamp"], "Name": state.name,
-                            "RetryCount": retry_count}
+        context["State"] = {"EnteredTime": self.record.event(entered)["timestamp"], "Name": state.name}
+        if state.type in ("Task", "Map"):  # AWS-MEASURED: RetryCount "in Task and Map only"
+            context["State"]["RetryCount"] = retry_count
         return Site(state.name, entered, scope.lookup, {"input": state_input, "context": context})
 
     def log_failure(self, failure: StatesError, state: asl.State) -> None:
@@ -83,7 +91,7 @@ class Interpreter:
               next_name: str | None) -> tuple[Any, str, str | None]:
         """Store the assignments, record the exit: the state's result as ``run_machine`` wants it."""
         text = to_json_text(output)
-        check_payload(text, f"The state '{state.name}' output")
+        check_payload(text, state.name)
         texts = None
         if assigned:
             texts = {name: to_json_text(value) for name, value in assigned.items()}
@@ -138,10 +146,11 @@ class Interpreter:
         if chosen is None and state.default is None:
             raise StatesError(NO_CHOICE_MATCHED, f"No Choice rule of the state '{state.name}' matched, and it "
                                                  f"has no Default.")
-        assigned = self.assignments(state.assign, site)  # state level: whichever rule matched
+        # AWS-MEASURED: "A Choice's state-level Assign runs only when no rule matched" (the
+        # Default path); a matched rule's own Assign replaces it
+        assigned = self.assignments(chosen.assign if chosen is not None else state.assign, site)
         output_template = state.output
         if chosen is not None:
-            assigned.update(self.assignments(chosen.assign, site))
             output_template = chosen.output or output_template
         output = output_template.evaluate(site) if output_template else state_input
         return self.leave(state, scope, output, assigned, chosen.next if chosen else state.default)
@@ -157,10 +166,10 @@ class Interpreter:
             seconds = int(seconds)
         else:
             stamp = state.timestamp.evaluate(site)
-            when = _timestamp(stamp)
+            when = timestamp(stamp)
             if when is None:
-                raise site.fail(f"The field 'Timestamp' must be an RFC 3339 timestamp with a time zone (such as "
-                                f"2025-01-31T12:00:00Z), but its value was: {to_json_text(stamp)}")
+                raise site.fail(f"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time "
+                                f"format string: {stamp if isinstance(stamp, str) else to_json_text(stamp)}")
             now = datetime.datetime.now(datetime.timezone.utc)
             seconds = max(0.0, (when - now).total_seconds())
         self.wait(state.name, seconds)
@@ -170,19 +179,35 @@ class Interpreter:
 
     # -- Retry and Catch ----------------------------------------------------------------------
     def with_recovery(self, state, state_input, scope, entered, attempt):
-        """Run ``attempt(site)`` (the state's work: its result) under the state's Retry and Catch."""
+        """Run ``attempt(site)`` (the state's work: its result) under the state's Retry and Catch.
+
+        JSONata: a failure in ``Arguments``, the work, ``Assign`` -- and, for a Task, ``Output``
+        (AWS-MEASURED: "A failure evaluating a Task's Arguments or Output is retried as a failure
+        of the Task") -- goes to Retry/Catch. JSONPath: ``InputPath`` is applied once, before the
+        first attempt; the result goes through ``ResultSelector``, ``ResultPath`` and ``OutputPath``
+        (their failures are ``States.Runtime``, which nothing catches)."""
+        jsonpath = state.language == "JSONPath"
+        data = self.jp_input(state, entered, scope, state_input) if jsonpath else state_input
         counts = [0] * len(state.retriers)
         retry_count = 0
         while True:
-            site = self.site(state, entered, scope, state_input, retry_count)
+            site = self.site(state, entered, scope, data, retry_count)
             try:
                 result = attempt(site)
+                if jsonpath:
+                    output, assigned = self.jp_result(state, site, state_input, result)
+                    break
                 site.states["result"] = result
                 assigned = self.assignments(state.assign, site)
-                break
+                if state.type == "Task":
+                    output = state.output.evaluate(site) if state.output else result
+                    break
+                if state.output is None:
+                    output = result
+                    break
             except StatesError as failure:
                 self.log_failure(failure, state)
-                delay = self.retry_delay(state, counts, failure.error)
+                delay = self.retry_delay(state, counts, failure)
                 if delay is not None:
                     self.bounds.check()
                     retry_count += 1
@@ -190,23 +215,29 @@ class Interpreter:
                     self.record.transitions += 1  # AWS bills every retry attempt as a transition
                     self.wait(state.name, delay)
                     continue
-                catcher = next((c for c in state.catchers if matches(c.error_equals, failure.error)), None)
+                catcher = next((c for c in state.catchers
+                                if matches(c.error_equals, failure.error, failure.catchable)), None)
                 if catcher is None:
                     raise
+                if jsonpath:
+                    output, assigned = self.jp_caught(state, site, catcher, failure, state_input)
+                    return self.leave(state, scope, output, assigned, catcher.next)
                 site.states.pop("result", None)
                 site.states["errorOutput"] = failure.output
                 assigned = self.assignments(catcher.assign, site)
                 output = catcher.output.evaluate(site) if catcher.output else failure.output
                 return self.leave(state, scope, output, assigned, catcher.next)
-        output = state.output.evaluate(site) if state.output else result
+            # Parallel and Map (JSONata): an error in Output fails the state outright
+            output = state.output.evaluate(site)
+            break
         return self.leave(state, scope, output, assigned, state.next)
 
     @staticmethod
-    def retry_delay(state: asl.State, counts: list[int], error: str | None) -> float | None:
+    def retry_delay(state: asl.State, counts: list[int], error: StatesError) -> float | None:
         """The back-off before the next attempt, or ``None`` (no retrier matches, or the first one
         that matches is exhausted: later retriers are not consulted). Counts the attempt."""
         for i, retrier in enumerate(state.retriers):
-            if not matches(retrier.error_equals, error):
+            if not matches(retrier.error_equals, error.error, error.catchable):
                 continue
             if counts[i] >= retrier.max_attempts:
                 return None
@@ -226,7 +257,10 @@ class Interpreter:
         return self.with_recovery(state, state_input, scope, entered, lambda site: self.task_attempt(state, site))
 
     def task_attempt(self, state: asl.State, site: Site) -> Any:
-        arguments = state.arguments.evaluate(site) if state.arguments is not None else None
+        if state.language == "JSONPath":
+            arguments = state.parameters.evaluate(site) if state.parameters is not None else site.states["input"]
+        else:
+            arguments = state.arguments.evaluate(site) if state.arguments is not None else None
         for timeout in state.timeouts:  # evaluated as AWS does; a local call never times out
             timeout.evaluate(site)
         if is_service_resource(state.resource):
@@ -236,7 +270,7 @@ class Interpreter:
                 raise site.fail("The Arguments of lambda:invoke must be an object with a string FunctionName, "
                                 f"but were: {to_json_text(arguments)}")
             asl.check_lambda_arguments(state.name, arguments)
-            function, payload, prefix = arguments["FunctionName"], arguments.get("Payload"), "Task"
+            function, payload, prefix = arguments["FunctionName"], lambda_payload(arguments), "Task"
             details = {"resourceType": "lambda", "resource": "invoke", "region": _region(self.context),
                        "parameters": to_json_text(arguments)}
         else:  # a Lambda function ARN as Resource: Arguments are the payload, the result is the output
@@ -256,7 +290,7 @@ class Interpreter:
             raise value
         self.record.add_event(f"{prefix}Succeeded", f"{_lower(prefix)}SucceededEventDetails",
                               {**common, "output": text})
-        check_payload(text, f"The result of the state '{state.name}'")
+        check_result(text, "lambda")  # AWS names the integration, not the state
         if prefix == "Task":
             return {"Payload": value, "StatusCode": 200, "ExecutedVersion": "$LATEST"}
         return value
@@ -278,7 +312,7 @@ class Interpreter:
         text = to_json_text(result)
         self.record.add_event("TaskSucceeded", "taskSucceededEventDetails",
                               {"resourceType": kind, "resource": action, "output": text})
-        check_payload(text, f"The result of the state '{state.name}'")
+        check_result(text, kind.split(":")[-1])  # AWS-MEASURED: an oversized SDK result is catchable
         return result
 
     def call_lambda(self, state: asl.State, function: str, payload: Any) -> tuple[bool, Any, str | None]:
@@ -286,14 +320,16 @@ class Interpreter:
         if self.invoke is None:
             raise UnsupportedFeature(f"state '{state.name}' invokes the Lambda function {function!r}, but "
                                      f"run_definition was given no invoke function")
-        self.record.lambda_invocations += 1
-        response = self.invoke(function, json.loads(to_json_text(payload)))  # the callee gets its own copy
+        sent = json.loads(to_json_text(payload))
+        self.record.lambda_calls.append(LambdaCall.of(state.name, function, json.loads(to_json_text(payload))))
+        response = self.invoke(function, sent)  # the callee gets its own copy
         if isinstance(response, dict) and "ok" in response:
             text = to_json_text(response["ok"])  # through JSON, as a real Lambda response is
             return True, json.loads(text), text
         if isinstance(response, dict) and "errorType" in response:
             error_type, message = str(response["errorType"]), str(response.get("errorMessage", ""))
-            return False, StatesError(error_type, lambda_cause(error_type, message)), None
+            extra = {k: v for k, v in response.items() if k not in ("errorType", "errorMessage")}
+            return False, StatesError(error_type, lambda_cause(error_type, message, extra)), None
         raise TypeError(f"invoke({function!r}, ...) returned {response!r}: expected {{'ok': value}} or "
                         f"{{'errorType': ..., 'errorMessage': ...}}")
 
@@ -303,7 +339,10 @@ class Interpreter:
                                   lambda site: self.parallel_attempt(state, state_input, scope, site))
 
     def parallel_attempt(self, state, state_input, scope, site):
-        branch_input = state.arguments.evaluate(site) if state.arguments is not None else state_input
+        if state.language == "JSONPath":
+            branch_input = state.parameters.evaluate(site) if state.parameters is not None else site.states["input"]
+        else:
+            branch_input = state.arguments.evaluate(site) if state.arguments is not None else state_input
         text = to_json_text(branch_input)
         self.record.add_event("ParallelStateStarted")
         results = []
@@ -325,18 +364,13 @@ class Interpreter:
                                   lambda site: self.map_attempt(state, state_input, scope, site))
 
     def map_attempt(self, state, state_input, scope, site):
-        items = state.items.evaluate(site) if state.items is not None else state_input
-        if not isinstance(items, list):
-            where = getattr(state.items, "where", "The Map state input (no Items)")
-            raise site.fail(f"{where} returned an unexpected result type. Expected 'array', but was "
-                            f"'{_json_type(items)}' for value: {to_json_text(items)}")
-        if state.max_concurrency is not None:  # iterations run one at a time here whatever its value
-            limit = state.max_concurrency.evaluate(site)
-            if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit) or limit < 0:
-                raise site.fail(f"The field 'MaxConcurrency' must be a non-negative integer, but its value was: "
-                                f"{to_json_text(limit)}")
+        if state.language == "JSONPath":
+            items, selector_input = self.jp_map_items(state, site), site.states["input"]
+        else:
+            items, selector_input = self.map_items(state, state_input, site), state_input
+        limits = map_failure_limits(state, site)  # (count, percentage) or None: evaluated also when unused
         self.record.add_event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
-        results = []
+        results, failures = [], 0
         for index, item in enumerate(items):
             details = {"name": state.name, "index": index}
             self.record.add_event("MapIterationStarted", "mapIterationStartedEventDetails", details)
@@ -347,14 +381,30 @@ class Interpreter:
                 if state.item_selector is not None:
                     context = dict(site.states["context"], Map={"Item": {"Index": index, "Value": item}})
                     selector_site = Site(state.name, site.entered_event_id, scope.lookup,
-                                         {"input": state_input, "context": context})
+                                         {"input": selector_input, "context": context})
                     iteration_input = state.item_selector.evaluate(selector_site)
-                results.append(self.run_machine(state.processor, iteration_input, to_json_text(iteration_input),
-                                                inner)[0])
-            except StatesError:
+                text = to_json_text(iteration_input)
+                outer = self.record.begin_child(text) if state.distributed else None
+                try:
+                    results.append(self.run_machine(state.processor, iteration_input, text, inner)[0])
+                finally:
+                    if state.distributed:
+                        self.record.end_child(outer)
+            except StatesError as failure:
                 self.record.add_event("MapIterationFailed", "mapIterationFailedEventDetails", details)
-                self.record.add_event("MapStateFailed")
-                raise
+                if not state.distributed:
+                    self.record.add_event("MapStateFailed")
+                    raise
+                # a DISTRIBUTED Map's child failed: tolerated, or the Map Run fails (AWS-MEASURED)
+                failures += 1
+                if not _tolerated(limits, failures, len(items)):
+                    self.record.add_event("MapStateFailed")
+                    raise StatesError(EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                                      f"The Map Run of the state '{state.name}' failed: {failures} of {len(items)} "
+                                      f"child executions failed, more than the tolerated failure threshold "
+                                      f"(last failure: {failure.error}).") from None
+                results.append({"Error": failure.error, "Cause": failure.cause, "Status": "FAILED"})
+                continue
             finally:
                 inner.release()
                 if state.express_children:  # Express child workflows are billed by duration, not transitions
@@ -362,6 +412,51 @@ class Interpreter:
             self.record.add_event("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
         self.record.add_event("MapStateSucceeded")
         return results
+
+    @staticmethod
+    def map_items(state, state_input, site) -> list:
+        """JSONata: the items (``Items``, else the state input) and ``MaxConcurrency`` checked."""
+        if state.items is not None:
+            items = state.items.evaluate(site)
+            if not isinstance(items, list):
+                raise site.fail(f"{state.items.where} returned an unexpected result type. Expected 'array', but "
+                                f"was '{_json_type(items)}' for value: {to_json_text(items)}")
+        else:
+            items = state_input
+            if not isinstance(items, list):
+                raise site.fail(f"Map state input must be an array but was: {to_json_text(items)}")
+        if state.max_concurrency is not None:  # iterations run one at a time here whatever its value
+            limit = state.max_concurrency.evaluate(site)
+            if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit) or limit < 0:
+                raise site.fail(f"The field 'MaxConcurrency' must be a non-negative integer, but its value was: "
+                                f"{to_json_text(limit)}")
+        return items
+
+
+def lambda_payload(arguments: dict) -> Any:
+    """The event a ``lambda:invoke`` sends: a string ``Payload`` is the request body itself, so
+    the function receives it parsed as JSON when it is JSON text (the corpus: ``"0"`` arrives as
+    0, ``"[]"`` as []) and as the string otherwise."""
+    payload = arguments.get("Payload")
+    if isinstance(payload, str):
+        try:
+            return json.loads(payload)
+        except ValueError:
+            return payload
+    return payload
+
+
+def _tolerated(limits: tuple | None, failures: int, total: int) -> bool:
+    """Within ``ToleratedFailureCount``/``Percentage``? A threshold of 0 counts as not set; with
+    both set, exceeding either fails the Map Run."""
+    count, percentage = limits or (0, 0)
+    if not count and not percentage:
+        return False
+    if count and failures > count:
+        return False
+    if percentage and failures * 100 > percentage * total:
+        return False
+    return True
 
 
 def _json_type(value: Any) -> str:
@@ -379,13 +474,3 @@ def _lower(prefix: str) -> str:
 def _region(context: dict) -> str:
     parts = str(context["StateMachine"].get("Id", "")).split(":")
     return parts[3] if len(parts) > 3 else "us-east-1"
-
-
-def _timestamp(value: Any) -> datetime.datetime | None:
-    if not isinstance(value, str) or "T" not in value:
-        return None
-    try:
-        when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else None

@@ -16,15 +16,26 @@ EXECUTION_VARIABLES_LIMIT = 10 * 1024 * 1024  # all variables held by one execut
 
 def text_size(text: str) -> int:
     """Size in bytes of JSON text once encoded as UTF-8."""
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
+    # "surrogatepass": a lone surrogate (half of a character above U+FFFF, which AWS's UTF-16
+    # strings can produce: aws_jsonata) counts as the three bytes it would take
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def check_payload(text: str, what: str) -> None:
-    """``text`` is the JSON of a payload; ``what`` names it in the cause."""
+def check_payload(text: str, name: str) -> None:
+    """``text`` is the JSON of the output of the state ``name``: AWS's wording."""
     if len(text) > PAYLOAD_LIMIT // 4 and text_size(text) > PAYLOAD_LIMIT:
-        raise StatesError(DATA_LIMIT_EXCEEDED,
-                          f"{what} has a size exceeding the maximum number of bytes service limit "
-                          f"({text_size(text)} bytes > {PAYLOAD_LIMIT}).")
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{name}' returned a result with a size "
+                                               f"exceeding the maximum number of bytes service limit.")
+
+
+def check_result(text: str, name: str) -> None:
+    """A Task's result (the Lambda response) over the quota: unlike the other quota errors, a
+    Catch on States.ALL catches it (AWS-MEASURED and the corpus)."""
+    try:
+        check_payload(text, name)
+    except StatesError as error:
+        error.catchable = True
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,3 +174,63 @@ def check_range_size(start, end, step, error_class) -> None:
     if count > limit:
         raise error_class(f"$range: {count:,.0f} items is beyond pysfn's bound of {limit:,} (as JSON such a list "
                           "is larger than the 256 KiB a state can carry)")
+
+
+def bounded_regex_engine(error_class):
+    """A jsonata-python ``regex_engine`` whose matching stops after the expression budget.
+
+    Python's ``re`` cannot be interrupted (``(a+)+$`` on 40 characters runs for hours); the
+    ``regex`` package (VERSION0: ``re``'s syntax and behaviour) takes a timeout per call. It is not
+    a dependency of pysfn: without it, patterns run on ``re``, unbounded (future-work.md)."""
+    try:
+        import regex
+    except ImportError:
+        return None
+    from jsonata.regex_engine import default_regex_engine
+
+    class Bounded:
+        """A compiled pattern whose calls time out; other attributes are the pattern's own."""
+
+        def __init__(self, pattern):
+            self._pattern = pattern
+
+        def __getattr__(self, name):
+            return getattr(self._pattern, name)
+
+        def _call(self, method, *args, **kwargs):
+            seconds = active().expression_seconds
+            try:
+                result = getattr(self._pattern, method)(*args, timeout=seconds, **kwargs)
+                return list(result) if method == "finditer" else result  # matched now, within the budget
+            except TimeoutError:
+                raise error_class(f"the regular expression /{self._pattern.pattern}/ ran for more than "
+                                  f"{seconds:g} second(s): Step Functions stops an expression after 1 second") from None
+
+        def search(self, string, *args, **kwargs):
+            return self._call("search", string, *args, **kwargs)
+
+        def match(self, string, *args, **kwargs):
+            return self._call("match", string, *args, **kwargs)
+
+        def fullmatch(self, string, *args, **kwargs):
+            return self._call("fullmatch", string, *args, **kwargs)
+
+        def finditer(self, string, *args, **kwargs):
+            return iter(self._call("finditer", string, *args, **kwargs))
+
+        def findall(self, string, *args, **kwargs):
+            return self._call("findall", string, *args, **kwargs)
+
+        def sub(self, repl, string, count=0, *args, **kwargs):
+            return self._call("sub", repl, string, count, *args, **kwargs)
+
+        def split(self, string, maxsplit=0, *args, **kwargs):
+            return self._call("split", string, maxsplit, *args, **kwargs)
+
+    def engine(pattern, flags):
+        compiled = default_regex_engine(pattern, flags)  # re's errors for a bad pattern, as before
+        try:
+            return Bounded(regex.compile(pattern, compiled.flags | regex.VERSION0))
+        except regex.error:  # a pattern re accepts and regex does not: keep re
+            return compiled
+    return engine

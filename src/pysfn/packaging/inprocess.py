@@ -30,16 +30,31 @@ def import_module_from(path: Path) -> types.ModuleType:
     return module
 
 
+def error_payload(e: Exception) -> dict:
+    """The Lambda runtime's error payload, plus (local runs only) the handler's note of how to
+    raise the exception again (``pysfn.failures``): the Cause of the failed Task carries it."""
+    payload = {"errorType": type(e).__name__, "errorMessage": str(e)}
+    record = getattr(e, "__pysfn_exception__", None)
+    if isinstance(record, dict):
+        from pysfn.failures import RECORD_KEY
+        payload[RECORD_KEY] = record
+    return payload
+
+
 class InProcessDispatcher:
-    def __init__(self, source_path, callees: list[str], extracted: str | None = None):
+    def __init__(self, source_path, callees: list[str], extracted: str | None = None, module=None):
+        if module is not None:
+            # The module a test imported (maybe as pkg.flow): the handler's `import flow` must find
+            # that very object, or a monkeypatch of its callees would not be seen.
+            sys.modules.setdefault(Path(source_path).stem, module)
         self.module = import_module_from(Path(source_path))
         if extracted:  # the generated module of extracted code, as the zip would hold it
-            name = extracted_module_name(self.module.__name__)
+            name = extracted_module_name(Path(source_path).stem)
             generated = types.ModuleType(name)
             generated.__file__ = f"<{name}>"
             exec(compile(extracted, generated.__file__, "exec"), generated.__dict__)  # our generated code
             sys.modules[name] = generated
-        code = render_handler(self.module.__name__, callees)
+        code = render_handler(Path(source_path).stem, callees)  # the name the zip imports it by
         self.handler = types.ModuleType(f"pysfn_handler_{self.module.__name__}")
         self.handler.__file__ = f"<handler of {self.module.__name__}>"
         exec(compile(code, self.handler.__file__, "exec"), self.handler.__dict__)  # our generated code
@@ -48,7 +63,7 @@ class InProcessDispatcher:
         try:
             result = self.handler.dispatch(payload, None)
         except Exception as e:  # reported as the Lambda runtime reports an unhandled error
-            return {"errorType": type(e).__name__, "errorMessage": str(e)}
+            return error_payload(e)
         try:
             json.dumps(result, allow_nan=False)  # NaN/Infinity: not JSON, Step Functions cannot read it
         except (TypeError, ValueError) as e:  # the Lambda runtime cannot send it back either

@@ -1,0 +1,112 @@
+"""Rule: the input check (the first Choice, ``Arguments``) merged with the first state.
+
+The check is the contract: its one rule tests the execution input and assigns the
+parameters, its Default is the Fail ``Bad_arguments``. When the state after it is a Choice
+reached from nowhere else, one Choice does both, one transition less on every execution:
+
+    1. not the check  -> Bad_arguments (its Cause reads the same ``$states.input``)
+    2. ``true``, assigning the parameters -> the ``if``
+
+and then ``choice_chain.merge`` makes the ``if``'s rules the rules after the first (each
+condition reading the parameters rebound, ``$n := $lookup($states.input, "n")``). Nothing
+changes when the merge is not possible (a parameter's expression too long to repeat, ...).
+
+When the first state is a Lambda Task reached only from the check, the Task starts the
+machine and checks the input itself: its ``FunctionName`` is the ARN only when the check
+passes, else undefined -- a ``States.QueryEvaluationError`` before any call is made -- and
+it assigns the parameters (its expressions read them rebound to their expressions on the
+same ``$states.input``). A first catcher of that error leads to the old check, now reading
+``$states.context.Execution.Input`` (a catcher's next state gets the error output): a bad
+input fails with its TypeError as before; a good one means the error was the Task's own,
+which fails the execution again with the same Error and Cause. So only where the Task has
+no retrier or catcher that would have taken that error (``States.ALL``, ...). One transition
+less on every execution that passes the check, two more on the rare one that fails in the
+Task's own expressions.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from pysfn.compiler.jsonata import wrap
+from pysfn.compiler.optimize import choice_chain
+from pysfn.compiler.optimize.machine import catches_everything, expression_text, predecessors, rebind
+
+
+def rule(machine: dict) -> None:
+    _with_first_choice(machine)
+    _with_first_task(machine)
+
+
+def _with_first_choice(machine: dict) -> None:
+    states = machine["States"]
+    name = machine["StartAt"]
+    first = states.get(name)
+    if first is None or first["Type"] != "Choice" or len(first.get("Choices", [])) != 1 \
+            or "Assign" in first or "Output" in first or "Default" not in first:
+        return
+    check = first["Choices"][0]
+    condition = expression_text(check["Condition"])
+    if condition is None or set(check) - {"Condition", "Next", "Assign"} \
+            or states.get(check["Next"], {}).get("Type") != "Choice":
+        return
+    before = copy.deepcopy(first)
+    rules = [{"Condition": wrap(f"$not({condition})"), "Next": first.pop("Default")},
+             {**check, "Condition": wrap("true")}]
+    first["Choices"] = rules
+    if not choice_chain.merge(machine, name, predecessors(machine)):
+        states[name] = before
+
+
+_RERAISE = "Arguments_checked"
+_ERROR = "States.QueryEvaluationError"
+
+
+def _with_first_task(machine: dict) -> None:
+    states = machine["States"]
+    name = machine["StartAt"]
+    check = states.get(name)
+    if name != "Arguments" or check is None or check["Type"] != "Choice" or len(check.get("Choices", [])) != 1 \
+            or set(check) - {"Type", "Comment", "Choices", "Default"} or _RERAISE in states:
+        return
+    rule_ = check["Choices"][0]
+    task_name = rule_["Next"]
+    task = states.get(task_name)
+    bad = states.get(check.get("Default"))
+    condition = expression_text(rule_["Condition"])
+    if task is None or task["Type"] != "Task" or task.get("Resource") != "arn:aws:states:::lambda:invoke" \
+            or not isinstance(task.get("Arguments", {}).get("FunctionName"), str) \
+            or task["Arguments"]["FunctionName"].startswith("{%") or catches_everything(task) \
+            or any(_ERROR in c["ErrorEquals"] for c in task.get("Catch", []) + task.get("Retry", [])) \
+            or predecessors(machine)[task_name] != [(name, "choice")] or bad is None or bad["Type"] != "Fail" \
+            or condition is None or set(rule_) - {"Condition", "Next", "Assign"}:
+        return
+    # The first state's input is the execution input: read so, the parameters can be assigned
+    # in the catchers too (a catcher's Assign replaces the Task's when the Task fails).
+    execution_input = "$states.context.Execution.Input"
+    params = json.loads(json.dumps(rule_.get("Assign", {})).replace("$states.input", execution_input))
+    bindings = choice_chain.bindings_of(params)
+    if bindings is None:
+        return
+    arn = json.dumps(task["Arguments"]["FunctionName"])
+    task["Arguments"] = rebind(task["Arguments"], bindings)
+    task["Arguments"]["FunctionName"] = wrap(f"({condition}) ? {arn} : $lookup({{}}, "
+                                             "'pysfn: the input check failed')")
+    for key in ("Output", "TimeoutSeconds", "HeartbeatSeconds"):
+        if key in task:
+            task[key] = rebind(task[key], bindings)
+    task["Assign"] = {**params, **rebind(task.get("Assign", {}), bindings)}
+    for catcher in task.get("Catch", []):  # a catcher assigns the parameters too
+        catcher["Assign"] = {**params, **rebind(catcher.get("Assign", {}), bindings)}
+        if not catcher["Assign"]:
+            del catcher["Assign"]
+    task["Catch"] = [{"ErrorEquals": [_ERROR], "Next": name}] + task.get("Catch", [])
+    check["Choices"] = [{"Condition": rule_["Condition"].replace("$states.input", execution_input),
+                         "Next": _RERAISE}]
+    for key in ("Error", "Cause"):
+        if isinstance(bad.get(key), str):
+            bad[key] = bad[key].replace("$states.input", execution_input)
+    states[_RERAISE] = {"Type": "Fail", "Comment": "the first Task's own error, after the input check passed",
+                        "Error": "{% $states.input.Error %}", "Cause": "{% $states.input.Cause %}"}
+    machine["StartAt"] = task_name
