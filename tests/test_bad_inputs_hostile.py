@@ -150,11 +150,9 @@ TABLE = [
      "h16_bigint.py:5:1: error: syntax error: Exceeds the limit (4300 digits) for integer string conversion: value has "
      "5000 digits; use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer "
      "literals to avoid decimal conversion limits."),
-    # computed exactly in Python (issue 12's number model); the result cannot enter the machine: loud
-    (4, "an int of 4,000 digits", ["run", "h16_bigint4000.py", "--input", '{"x": 1}'], 3,
-     'execution failed: PysfnNumberError: {"errorMessage":"pysfn: pysfn_extracted_h16_bigint4000.L5_1 returned the '
-     "int of 4001 digits, beyond 2**53: the state machine's numbers are doubles and would round it (return it as a "
-     'string, or a float)","errorType":"PysfnNumberError"}'),
+    (4, "an int of 4,000 digits", ["compile", "h16_bigint4000.py"], 1,
+     "h16_bigint4000.py:5:16: error: this integer (4000 digits) is beyond 2**53: Step Functions numbers are doubles, so "
+     "it would silently lose digits"),
     (4, "validate NaN", ["validate", "nan.json"], 1,
      "error: nan.json is not JSON: NaN is not a JSON number (JSON numbers are finite)"),
     (4, "run --input NaN", ["run", "h16_ok.py", "--input", '{"x": NaN}'], 1,

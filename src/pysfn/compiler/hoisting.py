@@ -78,9 +78,10 @@ class Hoister:
             return not any(self.has_call(c) for c in call_operands(value))
         if isinstance(value, ast.ListComp) and self.fc.is_fanout(value):
             gen = value.generators[0]
+            # items the machine cannot compute are extracted alone by fanout.map_of (a list made in
+            # Python first), never with the comprehension's callee calls
             return not (self.has_call(gen.iter) or any(self.has_call(c) for c in gen.ifs)
-                        or any(self.has_call(c) for c in call_operands(value.elt))) \
-                and self.feeds_a_map(gen.iter)
+                        or any(self.has_call(c) for c in call_operands(value.elt)))
         return False
 
     def feeds_a_map(self, items: ast.expr) -> bool:
@@ -266,23 +267,30 @@ class Hoister:
 
     def lin_comprehension(self, node, top: bool) -> tuple[list[ast.stmt], ast.expr]:
         fc = self.fc
-        if len(node.generators) != 1 or node.generators[0].is_async \
-                or not isinstance(node.generators[0].target, ast.Name):
+        target = node.generators[0].target if len(node.generators) == 1 else None
+        names = isinstance(target, ast.Name) or (isinstance(target, (ast.Tuple, ast.List)) and target.elts
+                                                  and all(isinstance(e, ast.Name) for e in target.elts))
+        if len(node.generators) != 1 or node.generators[0].is_async or not names:
             raise fc.rep.error(node, "a comprehension that calls a callee takes one 'for' over a plain name",
                                "[f(x) for x in items]; nest a second comprehension in the element if needed")
         gen = node.generators[0]
         before, items = self.lin(gen.iter)
-        if not self.feeds_a_map(items):  # sorted(xs), a library call: computed first, on its own
-            t = self.temp(gen.iter, "items")
-            before.append(self.assign(t, items, gen.iter))
-            items = self.load(t, gen.iter)
         comp = copy.copy(node)
         comp.generators = [ast.copy_location(ast.comprehension(gen.target, items, gen.ifs, 0), gen)]
-        if isinstance(comp, ast.ListComp) and self.simple(comp):
+        simple = isinstance(comp, ast.ListComp) and self.simple(comp)
+        if not simple and not self.feeds_a_map(items):  # sorted(xs), a library call: computed first,
+            t = self.temp(gen.iter, "items")              # on its own (fanout.map_of does so itself)
+            before.append(self.assign(t, items, gen.iter))
+            items = self.load(t, gen.iter)
+            comp.generators = [ast.copy_location(ast.comprehension(gen.target, items, gen.ifs, 0), gen)]
+        if simple:  # a Map of the callee (fanout.py)
             if top:
                 return before, comp
             t = self.temp(node, "mapped")
             return before + [self.assign(t, comp, node)], self.load(t, node)
+        if not isinstance(target, ast.Name):  # map_with_body binds one name per iteration
+            raise fc.rep.error(node, "a comprehension whose element computes around a callee call takes "
+                               "one 'for' over a plain name", "[f(p) for p in pairs], then unpack p inside f")
         comp.pysfn_map = True  # compiled by map_with_body
         if top:
             return before, comp

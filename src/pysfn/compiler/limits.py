@@ -79,9 +79,9 @@ MAX_EXACT_INT = 2 ** 53 - 1  # Step Functions' numbers are doubles (JSONata is J
 
 def _check_number(node: ast.AST, rep) -> None:
     """A numeric literal the machine cannot hold: ``1e999`` is infinity (JSON has no infinity or
-    NaN; ``json.dumps`` would write ``Infinity``, which Step Functions refuses). An int beyond
-    2**53 is not refused here: the number model computes with it in Python, exactly
-    (compiler/numbers.py), and a literal too long for CPython itself is source_check's."""
+    NaN; ``json.dumps`` would write ``Infinity``, which Step Functions refuses) and an int beyond
+    2**53 would silently become the nearest double. (Computed values beyond 2**53, such as
+    ``2 ** 53 + 1``, are extracted and run in Python exactly: compiler/numbers.py.)"""
     if not isinstance(node, ast.Constant) or isinstance(node.value, bool):
         return
     value = node.value
@@ -89,6 +89,11 @@ def _check_number(node: ast.AST, rep) -> None:
         raise rep.error(node, f"{value!r} is not a JSON number",
                         "JSON numbers are finite (Step Functions has no infinity or NaN): use a finite bound "
                         "(such as 1e308), a string or None instead")
+    if isinstance(value, int) and abs(value) > MAX_EXACT_INT:
+        digits = len(str(abs(value))) if abs(value) < 10 ** 4000 else "thousands of"
+        raise rep.error(node, f"this integer ({digits} digits) is beyond 2**53: Step Functions numbers are "
+                        "doubles, so it would silently lose digits",
+                        "pass it as a string, or compute with it in a callee")
 
 
 def _is_literal(node: ast.expr) -> bool:
