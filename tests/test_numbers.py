@@ -61,14 +61,15 @@ def test_the_execution_output_is_plain_json(tmp_path):
     assert [type(v) for v in result.output["lit"]] == [int, int, float]
 
 
-def test_big_int_literals_run_in_python_and_the_reserved_key_is_refused():
-    source = "import pysfn as PSF\n\n@PSF.main\ndef f(x: int):\n    return x % 9007199254740993\n"
-    assert "beyond 2**53" in compile_source(source, "wf.py").extractions[0].reason  # exact in Python
-    source = "import pysfn as PSF\n\n@PSF.main\ndef f():\n    y = 9007199254740993 - 1\n    return str(y)\n"
-    assert "beyond 2**53" in compile_source(source, "wf.py").extractions[0].reason
+def test_big_int_literals_and_the_reserved_key_are_refused_at_the_line():
+    with pytest.raises(CompileError) as e:  # compiler/limits.py
+        compile_source("import pysfn as PSF\n\n@PSF.main\ndef f(x: int):\n    return x % 9007199254740993\n", "wf.py")
+    assert "beyond 2**53" in str(e.value)
     with pytest.raises(CompileError) as e:
         compile_source("import pysfn as PSF\n\n@PSF.main\ndef f():\n    return {'$float': 1}\n", "wf.py")
     assert "the key '$float' is reserved" in str(e.value)
+    source = "import pysfn as PSF\n\n@PSF.main\ndef f():\n    y = 2 ** 53 + 1\n    return str(y % 7)\n"
+    assert compile_source(source, "wf.py").extractions  # computed in Python, exactly
 
 
 def test_native_contract_reads_a_json_number_for_a_float_parameter_as_a_float():
