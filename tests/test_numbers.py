@@ -62,7 +62,7 @@ def test_the_execution_output_is_plain_json(tmp_path):
 
 
 def test_big_int_literals_and_the_reserved_key_are_refused_at_the_line():
-    with pytest.raises(CompileError) as e:  # compiler/limits.py (issue 16)
+    with pytest.raises(CompileError) as e:  # compiler/limits.py
         compile_source("import pysfn as PSF\n\n@PSF.main\ndef f(x: int):\n    return x % 9007199254740993\n", "wf.py")
     assert "beyond 2**53" in str(e.value)
     with pytest.raises(CompileError) as e:

@@ -14,7 +14,7 @@ import math
 
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata_ops import METHOD_ARITY
-from pysfn.compiler.numbers import FLOAT_KEY
+from pysfn.compiler.numbers import FLOAT_KEY, MAX_EXACT
 from pysfn.contract import number_problem
 from pysfn.compiler.types import INTS, ast_types
 
@@ -57,6 +57,10 @@ class ExpressionCompiler:
             if isinstance(node.value, float) and not math.isfinite(node.value):
                 raise self.rep.error(node, f"{node.value!r} is not a JSON number",
                                      "JSON numbers are finite: use a string or None instead")
+            if type(node.value) is int and abs(node.value) > MAX_EXACT:
+                # limits.py lets it through: computed in Python, exactly (the number model)
+                raise NotLowerable(node, f"the int {node.value} is beyond 2**53: the state machine's numbers "
+                                   "are doubles and would round it")
             if isinstance(node.value, (str, int, float, bool)) or node.value is None:
                 return ir.Const(node.value, loc)
             raise self.rep.error(node, f"a {type(node.value).__name__} literal is not a JSON value",

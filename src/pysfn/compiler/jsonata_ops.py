@@ -152,10 +152,11 @@ def _str(args: list[str]) -> str:
 
 def _big_int_text(x: str) -> str:
     """An int of 16 digits (up to 2**53) written exactly: JSONata's $string writes 15 significant
-    digits, so the last 8 digits are written on their own (exact arithmetic below 2**53)."""
+    digits, so the last 8 digits are written on their own (exact arithmetic below 2**53; no $pad,
+    which issue 14 keeps out of compiled machines)."""
     a, h = f"{T}ab", f"{T}hi"
     return (f"({a} := $abs({x}); {h} := $floor({a} / 100000000); ({x} < 0 ? '-' : '') & $string({h}) "
-            f"& $pad($string({a} - {h} * 100000000), -8, '0'))")
+            f"& $replace($string(100000000 + ({a} - {h} * 100000000)), /^1/, ''))")  # 8 digits, zeros kept
 
 
 def _concat(args: list[str]) -> str:
