@@ -37,9 +37,11 @@ TIMEOUT = 20  # seconds per mutant: generous (the machine is shared); a hang is 
 
 
 def seeds() -> list[Path]:
-    """The workflow modules the mutants come from (modules with a @PSF.main entry)."""
+    """The workflow modules the mutants come from (modules with a @PSF.main entry; not
+    examples/broken.py, whose mistake is on purpose: README shows its diagnostic)."""
     return sorted(p for d in SEED_DIRS for p in d.glob("*.py")
-                  if not p.name.startswith("test_") and "PSF.main" in p.read_text(encoding="utf-8"))
+                  if not p.name.startswith("test_") and p.name != "broken.py"
+                  and "PSF.main" in p.read_text(encoding="utf-8"))
 
 
 def copy_seed_dirs(into: Path) -> dict[Path, Path]:
