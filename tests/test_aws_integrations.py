@@ -277,3 +277,22 @@ def test_service_calls_inside_expressions_and_as_a_map(mocked, tmp_path):
                                sorted(["a", "Straße", "👍"]))
     for mode, result, messages in outcomes[1:]:
         assert (result, messages) == outcomes[0][1:], mode
+
+
+@pytest.mark.parametrize("threshold", [2.0, 2.5, 0.0, 1e16, 1e-7])
+def test_floats_in_service_arguments_and_results_keep_their_type(mocked, tmp_path, threshold):
+    path = HERE / "aws_alarms.py"
+    module = import_workflow(path)
+    workflow = compile_and_package(path, tmp_path)
+    inp = {"name": "slow", "threshold": threshold}
+    try:
+        native = run_native(module, "alarm", inp)
+        assert native == {"status": "SUCCEEDED",
+                          "output": {"text": str(threshold), "twice": str(threshold * 2), "periods": "1"}}
+        local = _local(workflow, inp)
+        assert {"status": local.status, "output": local.output} == native
+        boto3.client("cloudwatch", region_name=REGION).delete_alarms(AlarmNames=["slow"])
+        machine = workflow.run(inp)  # moto's own aws-sdk integration
+        assert {k: machine[k] for k in ("status", "output")} == native
+    finally:
+        workflow.worker.close()

@@ -126,9 +126,35 @@ def service_call(fc, node: ast.Call) -> ir.CalleeCall | None:
     suffix = runtime_aws.OPTIMIZED.get((client, method))
     resource = STATES + (suffix or f"aws-sdk:{sdk_service_name(client)}:{known[method][:1].lower()}{known[method][1:]}")
     target = ir.ServiceTarget(client, method, resource, f"{iam_prefix(client)}:{known[method]}",
-                              optimized=suffix is not None)
+                              optimized=suffix is not None,
+                              result_floats=None if suffix else float_positions(operation.output_shape))
     kwargs = tuple((name[:1].upper() + name[1:], fc.expr(k.value)) for name, k in zip(given, node.keywords))
     return ir.CalleeCall(f"aws.{client}.{method}", (), kwargs, (), fc.loc(node), service=target)
+
+
+def float_positions(shape, within: tuple[str, ...] = ()) -> tuple | None:
+    """The members of a response that boto3 gives as floats (botocore's ``double``/``float``), as a
+    contract spec (``("float",)``, ``("list", ...)``, ``("dict", ...)``, ``("typeddict", ...)``),
+    keyed as the Task returns them (PascalCase); None where the response holds no float.
+
+    A recursive shape is followed once: floats below its second occurrence are not marked
+    (future-work.md; no service pysfn's tests call has one)."""
+    if shape is None or shape.name in within:
+        return None
+    kind, inside = shape.type_name, within + (shape.name,)
+    if kind in ("double", "float"):
+        return ("float",)
+    if kind == "list":
+        inner = float_positions(shape.member, inside)
+        return ("list", inner) if inner else None
+    if kind == "map":
+        inner = float_positions(shape.value, inside)
+        return ("dict", inner) if inner else None
+    if kind == "structure":
+        fields = tuple((name[:1].upper() + name[1:], spec, False) for name, member in shape.members.items()
+                       if (spec := float_positions(member, inside)) is not None)
+        return ("typeddict", shape.name, fields) if fields else None
+    return None
 
 
 def service_error_names(fc, elt: ast.expr) -> tuple[str, ...] | None:

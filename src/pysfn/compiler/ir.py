@@ -155,6 +155,9 @@ class ServiceTarget:
     resource: str      # the Task's Resource: arn:aws:states:::dynamodb:putItem
     iam_action: str    # what the machine's role must allow: dynamodb:PutItem
     optimized: bool    # an optimized integration (else aws-sdk:...)
+    # where the response holds floats (botocore's double/float members), as a contract spec for
+    # numbers.as_declared: JSON reads a whole 2.0 as 2, boto3 natively gives the float 2.0
+    result_floats: tuple | None = None
 
 
 @dataclass(frozen=True)

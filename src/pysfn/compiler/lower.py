@@ -26,7 +26,7 @@ from pysfn.compiler import ir
 from pysfn.compiler.error_matching import matched_names
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
-from pysfn.compiler.numbers import decode_output_template, num
+from pysfn.compiler.numbers import as_declared, decode_output_template, num
 from pysfn.compiler.signature import input_problem, input_value
 
 Thunk = Callable[[], str]
@@ -445,7 +445,8 @@ class Lowerer:
         """``aws.CLIENT.METHOD(...)``: the integration itself; no Lambda, no Lambda retries."""
         def build(name: str) -> dict:
             state = {"Type": "Task", "Comment": self.comment(call.loc), "Resource": call.service.resource,
-                     "Arguments": {k: template(v) for k, v in call.kwargs}}
+                     # the service reads plain JSON: whole floats' tags decoded (numbers.py)
+                     "Arguments": {k: decode_output_template(template(v)) for k, v in call.kwargs}}
             if assign:
                 state["Assign"] = assign
             if call.retriers:
@@ -488,7 +489,12 @@ SERVICE_RESULT = ("$merge([{}, $sift($states.result, function($v, $k) "
 
 def call_result(call: ir.CalleeCall) -> str:
     """The JSONata of a call's value, read in its Task's Assign/Output."""
-    return SERVICE_RESULT if call.service is not None else "$states.result.Payload"
+    if call.service is None:
+        return "$states.result.Payload"
+    if call.service.result_floats is None:
+        return SERVICE_RESULT
+    # the response's floats as the number model holds them (a whole 2.0 tagged, numbers.py)
+    return f"({T}sr := {SERVICE_RESULT}; {as_declared(call.service.result_floats, T + 'sr')})"
 
 
 def _continue(state: dict, cont: Thunk | None, result: str) -> None:
