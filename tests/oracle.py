@@ -22,6 +22,8 @@ few measured ways, so narrow patches are applied when this module is imported
 7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
 8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
 9. Number literals too (moto made a negative integer a float: -1 became -1.0).
+10. A callback's answer sent before a Task with ``HeartbeatSeconds`` starts waiting is kept (moto
+    waited for a heartbeat and timed out). Callbacks are answered by ``execute(..., respond=)``.
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -76,6 +78,7 @@ import moto.stepfunctions.parser.asl.component.state.state as _state
 import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as _retrier_decl
 import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as _wait_function
 import moto.stepfunctions.parser.asl.eval.states as _states
+import moto.stepfunctions.parser.asl.eval.callback.callback as _callback
 import moto.stepfunctions.parser.asl.eval.variable_store as _variable_store
 import moto.stepfunctions.parser.asl.parse.preprocessor as _preprocessor
 import moto.stepfunctions.parser.asl.jsonata.jsonata as _jsonata
@@ -118,6 +121,7 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_string_literal",  # 8
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_float",     # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitJsonata_template_value_terminal_float",    # patch 9
+    _PREFIX + "eval.callback.callback:CallbackEndpoint.setup_heartbeat_endpoint",              # patch 10
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
 ]
 
@@ -354,6 +358,8 @@ class _Current:
     invoke: Invoke | None = None
     calls: int = 0
     harness_error: BaseException | None = None
+    respond: Callable[[str, Any], dict] | None = None  # answers .waitForTaskToken Tasks
+    pool: Any = None                                     # the execution's CallbackPoolManager
 
 
 _current = _Current()
@@ -374,6 +380,7 @@ def _invoke_lambda(parameters: dict, region: str, state_credentials: Any) -> dic
     try:
         response = invoke(parameters["FunctionName"], payload)
         if "ok" in response:
+            _answer_callback(payload)
             # Through JSON, as a real Lambda response is: plain JSON types, a fresh copy.
             return {"StatusCode": 200, "Payload": json.loads(json.dumps(response["ok"]))}
         error = {"errorMessage": str(response["errorMessage"]), "errorType": str(response["errorType"])}
@@ -387,6 +394,47 @@ def _invoke_lambda(parameters: dict, region: str, state_credentials: Any) -> dic
 
 
 lambda_eval_utils._invoke_lambda_function = _invoke_lambda
+
+
+# Callbacks (.waitForTaskToken). moto's Task waits on its CallbackPoolManager for the outcome of its
+# token, as SendTaskSuccess/SendTaskFailure would notify it. Here the execution's ``respond(token,
+# payload)`` answers, right after the Lambda returns: {"ok": value} (SendTaskSuccess with the JSON
+# of value), {"error": E, "cause": C} (SendTaskFailure) or {"timeout": "States.Timeout" |
+# "States.HeartbeatTimeout"} (the timer firing). The token is found in the payload the Lambda got.
+def _answer_callback(payload: Any) -> None:
+    respond, pool = _current.respond, _current.pool
+    if respond is None or pool is None:
+        return
+    sent = json.dumps(payload)
+    for token, endpoint in list(pool._pool.items()):
+        if endpoint.get_outcome() is None and json.dumps(token) in sent:
+            answer = respond(token, payload)
+            if "ok" in answer:
+                outcome = _callback.CallbackOutcomeSuccess(callback_id=token, output=json.dumps(answer["ok"]))
+            elif "error" in answer:
+                outcome = _callback.CallbackOutcomeFailure(callback_id=token, error=answer["error"],
+                                                           cause=answer.get("cause"))
+            elif answer.get("timeout") == "States.HeartbeatTimeout":
+                outcome = _callback.HeartbeatTimedOut()
+            else:
+                outcome = _callback.CallbackOutcomeTimedOut(callback_id=token)
+            pool.notify(token, outcome)
+
+
+# Patch 10: an answer that arrives before a Task with HeartbeatSeconds starts waiting is not lost.
+# moto makes the heartbeat endpoint after the Lambda call and then waits HeartbeatSeconds for a
+# heartbeat, so an answer sent during the call (as the Lambda itself may send it on AWS) timed out.
+_original_setup_heartbeat = _callback.CallbackEndpoint.setup_heartbeat_endpoint
+
+
+def _setup_heartbeat_seeing_an_earlier_answer(self, heartbeat_seconds):
+    endpoint = _original_setup_heartbeat(self, heartbeat_seconds)
+    if self.get_outcome() is not None:
+        endpoint.notify()
+    return endpoint
+
+
+_callback.CallbackEndpoint.setup_heartbeat_endpoint = _setup_heartbeat_seeing_an_earlier_answer
 
 
 def python_invoke(fn: Callable[[Any], Any]) -> Invoke:
@@ -405,7 +453,7 @@ def _plain(value: Any) -> Any:
     return json.loads(to_json_str(value))
 
 
-def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "oracle") -> dict:
+def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "oracle", respond=None) -> dict:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     ``invoke(function_name, payload)`` serves every ``lambda:invoke`` Task: ``function_name`` is
@@ -417,7 +465,8 @@ def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "ora
     ``{"status": "FAILED", "error": ..., "cause": ...}`` (other ends: ``{"status": <class name>}``),
     always with ``"transitions"`` (states entered, counted from the execution's event history,
     inside Parallel branches and Map iterations too) and ``"lambda_calls"`` (every invocation,
-    retries included).
+    retries included). ``respond(token, payload)`` answers ``.waitForTaskToken`` Tasks (see
+    ``_answer_callback``).
     """
     # Patch 4 (surrogates), in the definition: moto's ASL parser reads a JSON escape of a character
     # above U+FFFF ("\ud83d\udc4d") as two lone surrogates, so a "👍" inside an expression broke in
@@ -437,11 +486,13 @@ def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "ora
         cloud_watch_logging_session=None, activity_store={})
     with _one_execution:
         _current.invoke, _current.calls, _current.harness_error = invoke, 0, None
+        _current.respond, _current.pool = respond, env.callback_pool_manager
         try:
             program.eval(env)  # synchronous: Map/Parallel worker threads are joined inside
             calls, harness_error = _current.calls, _current.harness_error
         finally:
             _current.invoke, _current.harness_error = None, None
+            _current.respond, _current.pool = None, None
     if harness_error is not None:
         raise harness_error
     # Child environments (branches, iterations) share the root's event manager.
