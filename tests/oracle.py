@@ -24,6 +24,7 @@ few measured ways, so narrow patches are applied when this module is imported
 9. Number literals too (moto made a negative integer a float: -1 became -1.0).
 10. A callback's answer sent before a Task with ``HeartbeatSeconds`` starts waiting is kept (moto
     waited for a heartbeat and timed out). Callbacks are answered by ``execute(..., respond=)``.
+11. A missed heartbeat is ``States.HeartbeatTimeout`` (moto said ``States.Timeout``).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -79,6 +80,7 @@ import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as _ret
 import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as _wait_function
 import moto.stepfunctions.parser.asl.eval.states as _states
 import moto.stepfunctions.parser.asl.eval.callback.callback as _callback
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task as _state_task
 import moto.stepfunctions.parser.asl.eval.variable_store as _variable_store
 import moto.stepfunctions.parser.asl.parse.preprocessor as _preprocessor
 import moto.stepfunctions.parser.asl.jsonata.jsonata as _jsonata
@@ -122,6 +124,7 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_float",     # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitJsonata_template_value_terminal_float",    # patch 9
     _PREFIX + "eval.callback.callback:CallbackEndpoint.setup_heartbeat_endpoint",              # patch 10
+    _PREFIX + "component.state.exec.state_task.state_task:StateTask._from_error",              # patch 11
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
 ]
 
@@ -435,6 +438,29 @@ def _setup_heartbeat_seeing_an_earlier_answer(self, heartbeat_seconds):
 
 
 _callback.CallbackEndpoint.setup_heartbeat_endpoint = _setup_heartbeat_seeing_an_earlier_answer
+
+
+# Patch 11: a missed heartbeat fails the Task with States.HeartbeatTimeout (the ASL spec and AWS's
+# error names); moto reported every timeout, heartbeat included, as States.Timeout.
+_original_task_from_error = _state_task.StateTask._from_error
+
+
+def _task_from_error_heartbeat_apart(self, env, ex):
+    if isinstance(ex, _callback.HeartbeatTimeoutError):
+        from moto.stepfunctions.parser.api import HistoryEventType, TaskTimedOutEventDetails
+        from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+        from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+        from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+            StatesErrorNameType)
+        from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+        name = StatesErrorNameType.StatesHeartbeatTimeout
+        return FailureEvent(env=env, error_name=StatesErrorName(typ=name), event_type=HistoryEventType.TaskTimedOut,
+                            event_details=EventDetails(taskTimedOutEventDetails=TaskTimedOutEventDetails(
+                                error=name.to_name())))
+    return _original_task_from_error(self, env, ex)
+
+
+_state_task.StateTask._from_error = _task_from_error_heartbeat_apart
 
 
 def python_invoke(fn: Callable[[Any], Any]) -> Invoke:

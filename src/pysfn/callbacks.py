@@ -51,6 +51,11 @@ class NoResponder(RuntimeError):
     """A callback nobody answers: natively or locally there is no ``SendTaskSuccess`` to wait for."""
 
 
+# The message of a CallbackAnswerError, the same text the compiled machine fails with.
+ANSWER_PROBLEM = ("pysfn: a callback's answer holds a number beyond 2**53 the state machine cannot hold exactly, "
+                  "or a dict with the reserved key '$float'")
+
+
 class CallbackAnswerError(Exception):
     """A responder's answer the machine could not read as the same value (not JSON, an int beyond
     2**53, the reserved key ``"$float"``): the compiled machine fails there too."""
@@ -127,14 +132,13 @@ def _read(value, check: bool):
         return value
     if isinstance(value, int):
         if check and abs(value) > _MAX_EXACT:
-            raise CallbackAnswerError(f"pysfn: a callback's answer holds {value}, a number beyond 2**53 the state "
-                                      f"machine cannot hold exactly (send it as a string)")
+            raise CallbackAnswerError(ANSWER_PROBLEM)
         return value
     if isinstance(value, list):
         return [_read(v, check) for v in value]
     if isinstance(value, dict):
         if check and _FLOAT_KEY in value:
-            raise CallbackAnswerError(f"pysfn: a callback's answer holds a dict with the reserved key '{_FLOAT_KEY}'")
+            raise CallbackAnswerError(ANSWER_PROBLEM)
         return {k: _read(v, check) for k, v in value.items()}
     return value
 

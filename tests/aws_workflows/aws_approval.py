@@ -33,3 +33,15 @@ def approve(order_id: str, amount: float):
     limit = decision["limit"]
     return {"status": "approved", "by": decision["by"], "limit": limit, "over": amount > limit,
             "note": f"{decision['by']} allowed {limit}", "shipped": ship(order_id, decision["by"])}
+
+
+class Escalated(Exception):
+    pass
+
+
+def escalate(order_id: str):  # compiled with entry="escalate": short timers, really waited on moto_server
+    try:
+        answer = PSF.wait_for_callback(ask_manager, order_id, 0, timeout=4, heartbeat=1)
+    except PSF.HeartbeatTimeout:
+        return {"status": "silent", "order_id": order_id}
+    return {"status": "answered", "answer": answer}  # a Timeout or another failure is not caught

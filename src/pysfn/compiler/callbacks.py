@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
+from pysfn import callbacks as callbacks_runtime
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import T, literal, template
 from pysfn.compiler.numbers import unsafe_input
@@ -28,8 +29,7 @@ from pysfn.compiler.retry_checks import RANGES
 WAIT_FOR_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken"
 TOKEN = "{% $states.context.Task.Token %}"
 USAGE = "decision = PSF.wait_for_callback(ask_manager, order_id, timeout=3600)"
-ANSWER_PROBLEM = ("CallbackAnswerError: pysfn: a callback's answer holds a number beyond 2**53 the state machine "
-                  "cannot hold exactly, or a dict with the reserved key '$float'")
+ANSWER_PROBLEM = "CallbackAnswerError: " + callbacks_runtime.ANSWER_PROBLEM  # natively the same message
 SECONDS = RANGES["the timeout"]  # TimeoutSeconds and HeartbeatSeconds: 1 to 99,999,999
 
 
