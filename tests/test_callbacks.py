@@ -392,3 +392,59 @@ def test_against_moto_server_with_send_task_success_and_failure(executing_moto_s
         time.sleep(0.3)
     timed_out = _finished(sfn, arn)
     assert (timed_out["status"], timed_out["error"]) == ("FAILED", "States.Timeout")
+
+
+def test_a_users_tests_answer_callbacks_with_the_fixture_in_both_modes(tmp_path):
+    """The user's own pytest suite, natively and with --pysfn-compiled (the machine in pysfn.local)."""
+    import textwrap
+    (tmp_path / "flow.py").write_text(textwrap.dedent("""
+        import pysfn as PSF
+
+        SENT = []
+
+        class Rejected(Exception):
+            pass
+
+        def notify(token, who):
+            SENT.append((token, who))
+
+        @PSF.main
+        def flow(who: str):
+            try:
+                answer = PSF.wait_for_callback(notify, who, timeout=600)
+            except Rejected as e:
+                return "no: " + str(e)
+            except PSF.Timeout:
+                return "nobody answered"
+            return answer["text"] + "!"
+    """))
+    (tmp_path / "test_flow.py").write_text(textwrap.dedent("""
+        import pytest
+        import flow
+
+        def test_yes(pysfn_callbacks):
+            pysfn_callbacks.respond(flow.notify, lambda token, who: {"text": "yes " + who})
+            assert flow.flow(who="ann") == "yes ann!"
+
+        def test_no(pysfn_callbacks):
+            def refuse(token, who):
+                raise flow.Rejected("not " + who)
+            pysfn_callbacks.respond(flow.notify, refuse)
+            assert flow.flow(who="bob") == "no: not bob"
+
+        def test_silence(pysfn_callbacks):
+            import pysfn as PSF
+            def silent(token, who):
+                raise PSF.Timeout()
+            pysfn_callbacks.respond("notify", silent)
+            assert flow.flow(who="cy") == "nobody answered"
+
+        def test_forgotten(pysfn_callbacks):
+            with pytest.raises(Exception, match="no responder"):
+                flow.flow(who="dan")
+    """))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for flags in ([], ["--pysfn-compiled"]):
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *flags],
+                              capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+        assert proc.returncode == 0 and "4 passed" in proc.stdout, (flags, proc.stdout + proc.stderr)
