@@ -448,3 +448,49 @@ def test_a_users_tests_answer_callbacks_with_the_fixture_in_both_modes(tmp_path)
         proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *flags],
                               capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
         assert proc.returncode == 0 and "4 passed" in proc.stdout, (flags, proc.stdout + proc.stderr)
+
+
+FORMS = """
+import pysfn as PSF
+
+
+def ask(token, x):
+    return None
+
+
+@PSF.main
+def forms(xs: list[float]):
+    got = [PSF.wait_for_callback(ask, x, timeout=60) for x in xs]  # a Map: one token per item
+    def a():
+        return PSF.wait_for_callback(ask, "Straße")
+    def b():
+        return 1
+    par = PSF.parallel(a, b)
+    total = []
+    for x in xs:
+        total.append(PSF.wait_for_callback(ask, x)["v"])
+    return {"got": got, "par": par, "total": total}
+"""
+
+
+def test_callbacks_in_a_map_a_parallel_branch_and_a_loop(tmp_path):
+    from pysfn.runner import LocalWorkflow
+    source = tmp_path / "cb_forms.py"
+    source.write_text(FORMS)
+    module = import_workflow(source)
+    workflow = LocalWorkflow.from_source(source, module=module)
+    inp = {"xs": [1, 2.5, 0.0]}  # (an input -0.0 is JSON 0: the sign cannot reach the machine)
+    tokens = []
+
+    def answer(token, x):
+        tokens.append(token)
+        return {"v": x + "!"} if isinstance(x, str) else {"v": x * 2, "s": str(x)}  # x: the float given
+    expected = {"got": [{"v": 2, "s": "1.0"}, {"v": 5, "s": "2.5"}, {"v": 0, "s": "0.0"}],
+                "par": [{"v": "Straße!"}, 1], "total": [2, 5, 0]}
+    with PSF.callbacks.responding("ask", answer):
+        assert run_native(module, "forms", inp) == {"status": "SUCCEEDED", "output": expected}
+        local = workflow.run(inp)
+        assert (local.status, local.output) == ("SUCCEEDED", expected)
+        machine = oracle.execute(workflow.definition, inp, workflow.dispatcher.invoke, respond=PSF.callbacks.answer)
+        assert (machine["status"], machine["output"]) == ("SUCCEEDED", expected)
+    assert len(tokens) == 3 * 7 and len(set(tokens)) == 3 * 7  # a token per wait, never reused
