@@ -205,7 +205,35 @@ def test_without_a_responder_nothing_waits_forever(machines, tmp_path):
     done = subprocess.run([sys.executable, "-m", "pysfn", "run", str(APPROVAL), "--input",
                            json.dumps({"order_id": "x", "amount": 150.0})], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and time.monotonic() - started < 60
-    assert done.stderr.startswith("error: state 'Callback_ask_manager_L28' waits for a task token"), done.stderr
+    assert done.stderr.startswith("error: state 'Callback_ask_manager_L28' waits for the callback of 'ask_manager', "
+                                  "and nothing would answer it in this run\nhint: --callback ask_manager="), done.stderr
+
+
+@pytest.mark.parametrize("answer, status, out", [
+    ('ask_manager={"by": "cli", "limit": 2.0}', 0, {"status": "approved", "by": "cli", "limit": 2, "over": True,
+                                                    "note": "cli allowed 2", "shipped": "c-1 shipped, approved by cli"}),
+    ("ask_manager=fail:Rejected:too much", 0, {"status": "rejected", "why": "too much"}),
+    ("ask_manager=timeout", 0, {"status": "expired", "order_id": "c-1"}),
+    ("ask_manager=fail:Other", 3, None),
+    ("ask_manager=nope", 1, None),
+])
+def test_pysfn_run_answers_with_the_callback_option(answer, status, out):
+    done = subprocess.run([sys.executable, "-m", "pysfn", "run", str(APPROVAL), "--input",
+                           json.dumps({"order_id": "c-1", "amount": 150.0}), "--callback", answer],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == status, done.stderr
+    if out is not None:
+        assert json.loads(done.stdout) == out
+        module = _approval()
+        spec = answer.partition("=")[2]
+        with PSF.callbacks.responding("ask_manager", lambda t, o, a: json.loads(spec) if spec[0] == "{" else
+                                      _raise(module.Rejected(spec.split(":")[2]) if spec.startswith("fail")
+                                             else PSF.Timeout())):
+            assert run_native(module, "approve", {"order_id": "c-1", "amount": 150.0})["output"] == out
+    elif status == 3:
+        assert done.stderr.strip() == "execution failed: Other:", done.stderr
+    else:
+        assert "the answer is not JSON" in done.stderr
 
 
 def test_the_local_workflow_of_the_pytest_plugin_uses_the_registered_responders():
@@ -494,3 +522,15 @@ def test_callbacks_in_a_map_a_parallel_branch_and_a_loop(tmp_path):
         machine = oracle.execute(workflow.definition, inp, workflow.dispatcher.invoke, respond=PSF.callbacks.answer)
         assert (machine["status"], machine["output"]) == ("SUCCEEDED", expected)
     assert len(tokens) == 3 * 7 and len(set(tokens)) == 3 * 7  # a token per wait, never reused
+
+
+def test_deploy_refuses_an_express_machine_that_waits(monkeypatch):
+    from moto import mock_aws
+    from pysfn.deploy import AwsError, deploy
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        with pytest.raises(AwsError, match="Express workflows do not support .waitForTaskToken"):
+            deploy(APPROVAL, "fast", express=True)
+        assert boto3.client("lambda", region_name="eu-west-1").list_functions()["Functions"] == []

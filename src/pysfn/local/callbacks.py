@@ -60,7 +60,8 @@ def refuse_without_responder(definition: dict, respond: Respond | None) -> None:
         raise UnsupportedFeature(
             f"state '{waiting[0]}' waits for a task token (.waitForTaskToken): on AWS someone answers with "
             f"SendTaskSuccess/SendTaskFailure, and this local run has no responder to answer it; register one "
-            f"(PSF.callbacks.respond(callee, handler) in a test, or run_definition(..., respond=...))")
+            f"(PSF.callbacks.respond(callee, handler) in a test, pysfn run --callback CALLEE=ANSWER, or "
+            f"run_definition(..., respond=...))")
 
 
 def outcome(state_name: str, token: str, payload: Any, respond: Respond) -> Any:
