@@ -253,6 +253,7 @@ BAD = [
     ("PSF.wait_for_callback(ask, x, timeout=2.5)", "must be a whole number of seconds"),
     ("PSF.wait_for_callback(ask, x, timeout=60, heartbeat=60)", "the heartbeat (60 s) must be smaller than the timeout (60 s)"),
     ("PSF.wait_for_callback(ask, x, heartbeat=100000000)", "the heartbeat is 100,000,000 seconds"),
+    ("PSF.wait_for_callback(ask, x, heartbeat=60)", "a heartbeat needs a timeout too"),
     ("PSF.wait_for_callback(ask, x, who=1)", "takes the callee's arguments by position, and only timeout= and heartbeat="),
     ("PSF.wait_for_callback(ask)", "ask() is missing required arguments: x"),
     ("PSF.wait_for_callback(ask, x, x)", "ask() takes 2 positional arguments but 3 were given"),
@@ -534,3 +535,16 @@ def test_deploy_refuses_an_express_machine_that_waits(monkeypatch):
         with pytest.raises(AwsError, match="Express workflows do not support .waitForTaskToken"):
             deploy(APPROVAL, "fast", express=True)
         assert boto3.client("lambda", region_name="eu-west-1").list_functions()["Functions"] == []
+
+
+def test_the_template_of_a_callback_machine_passes_cfn_lint(tmp_path):
+    from cfnlint.api import lint_file
+
+    from pysfn.deploy.template import template_text
+    compiled = compile_file(APPROVAL)
+    for fmt in ("cloudformation", "sam"):
+        out = tmp_path / f"{fmt}.json"
+        out.write_text(template_text(compiled, fmt))
+        problems = [m for m in lint_file(out) if m.rule.id[0] in "EW"]
+        assert problems == [], problems
+        assert WAIT in out.read_text()

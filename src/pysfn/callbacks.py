@@ -153,6 +153,8 @@ def wait_for_callback(callee, *args, timeout: int | None = None, heartbeat: int 
     docstring). Natively: the registered responder answers at once."""
     _check_seconds("timeout", timeout)
     _check_seconds("heartbeat", heartbeat)
+    if heartbeat is not None and timeout is None:
+        raise ValueError("a callback's heartbeat needs a timeout too")
     if timeout is not None and heartbeat is not None and heartbeat >= timeout:
         raise ValueError("the heartbeat of a callback must be smaller than its timeout")
     key = _key(callee)

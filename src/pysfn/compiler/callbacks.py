@@ -71,6 +71,9 @@ def callback_call(fc, node: ast.Call) -> ir.CalleeCall:
         given[k.arg] = k.value
     timeout = _seconds(fc, given["timeout"], "timeout") if "timeout" in given else None
     heartbeat = _seconds(fc, given["heartbeat"], "heartbeat") if "heartbeat" in given else None
+    if heartbeat is not None and timeout is None:  # the ASL spec's default is 60 s, AWS's guide says 99,999,999
+        raise rep.error(given["heartbeat"], "a heartbeat needs a timeout too", "PSF.wait_for_callback(callee, ..., "
+                        "timeout=3600, heartbeat=600): the default TimeoutSeconds is not the same everywhere")
     if timeout is not None and heartbeat is not None and heartbeat >= timeout:
         raise rep.error(given["heartbeat"], f"the heartbeat ({heartbeat:,} s) must be smaller than the timeout "
                         f"({timeout:,} s)", "Step Functions refuses a HeartbeatSeconds >= TimeoutSeconds")
