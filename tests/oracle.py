@@ -22,9 +22,10 @@ few measured ways, so narrow patches are applied when this module is imported
 7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
 8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
 9. Number literals too (moto made a negative integer a float: -1 became -1.0).
-10. A callback's answer sent before a Task with ``HeartbeatSeconds`` starts waiting is kept (moto
+10. A Map's iterations run one after the other, in item order (see the patch).
+11. A callback's answer sent before a Task with ``HeartbeatSeconds`` starts waiting is kept (moto
     waited for a heartbeat and timed out). Callbacks are answered by ``execute(..., respond=)``.
-11. A missed heartbeat is ``States.HeartbeatTimeout`` (moto said ``States.Timeout``).
+12. A missed heartbeat is ``States.HeartbeatTimeout`` (moto said ``States.Timeout``).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -51,6 +52,8 @@ Known differences from AWS (found by ``tests/test_oracle.py``; keep the compiler
   "entered at the event id #N" is one lower, "returned nothing (undefined)" does not name the field,
   "Map state input must be an array but was: <class 'bool'>" names the Python type, and an invalid
   Wait ``Timestamp`` is ``States.Runtime`` (AWS: ``States.QueryEvaluationError``).
+* (Patched, 10) Map iterations run one at a time in item order (moto: a thread each), so a failing
+  iteration stops the Map after the same Lambda calls in every run.
 * ``transitions`` counts ``*StateEntered`` history events: a Retry does not enter the state again,
   so retries are not in it (AWS bills them as transitions); ``lambda_calls`` counts every attempt.
 """
@@ -73,6 +76,7 @@ import jsonata.jsonata as _jsonata_python
 import moto
 import moto.stepfunctions.parser.asl.component.common.assign.assign_decl as _assign_decl
 import moto.stepfunctions.parser.asl.component.state.exec.execute_state as _execute_state
+import moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.inline_iteration_component as _inline_map
 import moto.stepfunctions.parser.asl.component.state.choice.choice_rule as _choice_rule
 import moto.stepfunctions.parser.asl.component.state.choice.state_choice as _state_choice
 import moto.stepfunctions.parser.asl.component.state.state as _state
@@ -123,9 +127,11 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_string_literal",  # 8
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_float",     # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitJsonata_template_value_terminal_float",    # patch 9
-    _PREFIX + "eval.callback.callback:CallbackEndpoint.setup_heartbeat_endpoint",              # patch 10
-    _PREFIX + "component.state.exec.state_task.state_task:StateTask._from_error",              # patch 11
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
+    _PREFIX + "component.state.exec.state_map.iteration.inline_iteration_component:"
+              "InlineIterationComponent._launch_worker",                                      # patch 10
+    _PREFIX + "eval.callback.callback:CallbackEndpoint.setup_heartbeat_endpoint",              # patch 11
+    _PREFIX + "component.state.exec.state_task.state_task:StateTask._from_error",              # patch 12
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -355,6 +361,20 @@ _preprocessor.Preprocessor.visitPayload_value_float = (
     lambda self, ctx: _preprocessor.PayloadValueFloat(val=_json_number(ctx)))
 
 
+# Patch 10: a Map's iterations run one after the other, in item order, as in pysfn.local. moto starts
+# one thread per iteration (up to MaxConcurrency); when an iteration fails, how many of the others
+# had already called their Lambda depends on the threads' interleaving (on AWS too), so the Lambda
+# call counts the differential tests compare were a race. One worker in this thread takes the jobs
+# in order and stops at the first failure (moto's JobPool hands out no job after one failed).
+def _run_worker_here(self, env, eval_input, job_pool):
+    worker = self._create_worker(env=env, eval_input=eval_input, job_pool=job_pool)
+    worker.eval()
+    return worker
+
+
+_inline_map.InlineIterationComponent._launch_worker = _run_worker_here
+
+
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds
 # its invoke function, so every worker thread of its Map/Parallel states reaches the same one.
 class _Current:
@@ -424,7 +444,7 @@ def _answer_callback(payload: Any) -> None:
             pool.notify(token, outcome)
 
 
-# Patch 10: an answer that arrives before a Task with HeartbeatSeconds starts waiting is not lost.
+# Patch 11: an answer that arrives before a Task with HeartbeatSeconds starts waiting is not lost.
 # moto makes the heartbeat endpoint after the Lambda call and then waits HeartbeatSeconds for a
 # heartbeat, so an answer sent during the call (as the Lambda itself may send it on AWS) timed out.
 _original_setup_heartbeat = _callback.CallbackEndpoint.setup_heartbeat_endpoint
@@ -440,7 +460,7 @@ def _setup_heartbeat_seeing_an_earlier_answer(self, heartbeat_seconds):
 _callback.CallbackEndpoint.setup_heartbeat_endpoint = _setup_heartbeat_seeing_an_earlier_answer
 
 
-# Patch 11: a missed heartbeat fails the Task with States.HeartbeatTimeout (the ASL spec and AWS's
+# Patch 12: a missed heartbeat fails the Task with States.HeartbeatTimeout (the ASL spec and AWS's
 # error names); moto reported every timeout, heartbeat included, as States.Timeout.
 _original_task_from_error = _state_task.StateTask._from_error
 
