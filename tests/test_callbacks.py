@@ -244,6 +244,21 @@ def test_the_local_workflow_of_the_pytest_plugin_uses_the_registered_responders(
         assert workflow.call(order_id="p", amount=100.0)["by"] == "p"
     with PSF.callbacks.responding(module.ask_manager, lambda t, o, a: _raise(module.Rejected("no"))):
         assert workflow.call(order_id="p", amount=100.0) == {"status": "rejected", "why": "no"}
+    escalation = LocalWorkflow.from_source(APPROVAL, entry="escalate", module=module)
+    for timer in (PSF.Timeout, PSF.HeartbeatTimeout):  # uncaught: raised again as natively
+        with PSF.callbacks.responding(module.ask_manager, lambda t, o, a: _raise(timer())):
+            if timer is PSF.Timeout:
+                with pytest.raises(PSF.Timeout) as native:
+                    module.escalate(order_id="q")
+                with pytest.raises(PSF.Timeout) as compiled:
+                    escalation.call(order_id="q")
+                assert type(native.value) is type(compiled.value) is PSF.Timeout
+            else:
+                assert escalation.call(order_id="q") == module.escalate(order_id="q") == \
+                    {"status": "silent", "order_id": "q"}
+    with PSF.callbacks.responding(module.ask_manager, lambda t, o, a: _raise(module.Escalated("up"))):
+        with pytest.raises(module.Escalated, match="up"):
+            escalation.call(order_id="q")
 
 
 BAD = [
