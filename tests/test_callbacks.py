@@ -302,13 +302,16 @@ def test_a_caught_timeout_cannot_be_read_as_a_message(tmp_path):
 
 
 def test_inside_an_expression_and_without_timers(tmp_path):
-    source = tmp_path / "flow.py"
+    source = tmp_path / "cb_expression.py"  # a module name no other test imports
     source.write_text("import pysfn as PSF\n\n\ndef ask(token, n):\n    return None\n\n\n@PSF.main\ndef f(n: int):\n"
                       "    return {'n': n, 'answer': PSF.wait_for_callback(ask, n + 1)['ok']}\n")
     definition = compile_file(source).definition
     (task,) = [s for s in definition["States"].values() if s.get("Resource") == WAIT]
     assert "TimeoutSeconds" not in task and "HeartbeatSeconds" not in task
     module = import_workflow(source)
+    with PSF.callbacks.responding("ask", lambda token, n: _raise(PSF.Timeout())):
+        with pytest.raises(TypeError, match="this wait has no timeout="):
+            module.f(n=2)  # a test cannot make the machine time out where it has no timer
     with PSF.callbacks.responding("ask", lambda token, n: {"ok": n * 2}):
         assert module.f(n=2) == {"n": 2, "answer": 6}
         r = run_definition(definition, {"n": 2}, lambda name, p: {"ok": None}, respond=PSF.callbacks.answer)

@@ -163,7 +163,19 @@ def wait_for_callback(callee, *args, timeout: int | None = None, heartbeat: int 
         raise _no_responder(key)
     token = f"pysfn-native-token-{next(_tokens)}"
     callee(token, *args)
-    return plain(handler(token, *args), check=True)
+    try:
+        answer = handler(token, *args)
+    except HeartbeatTimeout:
+        if heartbeat is None:  # the machine has no HeartbeatSeconds: this cannot happen there
+            raise TypeError(f"the responder of {key} raised PSF.HeartbeatTimeout, but this wait has no "
+                            f"heartbeat=: the state machine would never fail so") from None
+        raise
+    except Timeout:
+        if timeout is None:
+            raise TypeError(f"the responder of {key} raised PSF.Timeout, but this wait has no timeout=: "
+                            f"the state machine would wait (up to the execution's year) instead") from None
+        raise
+    return plain(answer, check=True)
 
 
 # --------------------------------------------------------------------------- local runs
