@@ -60,6 +60,18 @@ CASES = [
     ("y = items\ny.append(1)\nreturn items", 1, 9, "'y' is bound to 'items', and it is changed in place"),
     ("y = []\nz = {'k': y}\ny.append(1)\nreturn z", 2, 15, "'y' is stored here as it is, and it is changed in place"),
     ("a = b = []\na.append(1)\nreturn b", 1, 5, "'a' is bound to the same object as the other targets"),
+    # one object at several places of one value: CPython shows a change at every place (issue 12 item 9)
+    ("ys = [[]] * 3\nys[0].append(1)\nreturn ys", 1, 10, "'ys' holds one object at several places ('[[]] * 3'), "
+     "and it is changed in place at line 15 through one of them"),
+    ("grid = [[0] * 2] * 2\ngrid[0][0] = 1\nreturn grid", 1, 12, "'grid' holds one object at several places"),
+    ("ys = [x, x]\nys[1]['k'] = 1\nreturn ys", 1, 10, "'ys' holds one object at several places ('[x, x]')"),
+    ("ys = 2 * [{}]\nfor y in ys:\n    y['k'] = 1\nreturn ys", 2, 9, "'y' is an item of what the loop iterates"),
+    ("ys = items + items\nys[0]['k'] = 1\nreturn ys", 1, 10, "'ys' holds one object at several places"),
+    ("ys = []\nys.append(x)\nys.append(x)\nys[0].append(1)\nreturn ys", 3, 5,
+     "'ys' holds 'x' at two places (stored at lines 15 and 16), and it is changed in place at line 17"),
+    ("d = {}\nd['a'] = items\nd['b'] = items\nd['a'].append(1)\nreturn d", 3, 5, "'d' holds 'items' at two places"),
+    ("a = b = []\nys = [a, b]\nys[1].append(1)\nreturn ys", 2, 10,
+     "'ys' holds 'a' and 'b', one object, at two places (stored at line 15)"),
     ("log = []\ntry:\n    log.append('a')\n    return {'log': log}\nfinally:\n    log.append('b')", 4, 24,
      "'log' is part of the value returned here, and it is changed in place at line"),
     ("log = []\ntry:\n    return log\nfinally:\n    log.append('b')", 3, 16,
@@ -337,6 +349,13 @@ def test_a_callee_changing_its_argument_in_place(line, result, refused):
     "for v in items:\n    v = dict(v)\n    v['k'] = 1\nreturn items",
     "log = []\ntry:\n    return {'log': list(log)}\nfinally:\n    log.append('b')",
     "y = items\ny.append(1)",
+    "ys = [0] * 3\nys[0] = 5\nys[1] += 1\nreturn ys",
+    "ys = [[] for _ in range(3)]\nys[0].append(1)\nreturn ys",
+    "ys = [[]] * 3\nys.append([1])\nreturn ys",
+    "ys = [(1, 'a')] * 3\nys[0] = (2, 'b')\nreturn ys",
+    "ys = []\nys.append(x)\nx = []\nys.append(x)\nys[0].append(1)\nreturn ys",
+    "ys = []\nys.append(x)\nys.append(list(x))\nys[0].append(1)\nreturn ys",
+    "a = []\nb = []\nys = [a, b]\nys[0].append(1)\nreturn ys",
 ])
 def test_sharing_that_cpython_and_the_machine_agree_on_is_accepted(code):
     compile_source(body(code), "wf.py")

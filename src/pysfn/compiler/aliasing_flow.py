@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from pysfn.compiler.aliasing import (DEFAULT, MAX_DEPTH, RETURN, STORING, End, Share, Sharing, _inside, _item,
                                      _maybe_list, _root, _walk_function, changes_of)
+from pysfn.compiler.aliasing_repeats import repeated_depth, stored_twice
 
 HINT = "work on a copy: {n} = list({n}) or dict({n}) before changing it, or build a new value"
 
@@ -196,9 +197,10 @@ class Flow:
         """``name`` is bound again: its old object stays shared between the others that hold it."""
         if state is None:
             return None
-        touching = [(s, mine, other) for s in state for mine, other in s.ends() if mine.name == name]
+        touching = [(s, mine, other) for s in state for mine, other in s.ends()
+                    if mine.name == name and other.name != name]
         if not touching:
-            return state
+            return frozenset(s for s in state if s.a.name != name)  # its shares with itself, if any
         out = {s for s in state if s.a.name != name and s.b.name != name}
         for s1, m1, o1 in touching:
             for s2, m2, o2 in touching:
@@ -239,6 +241,11 @@ class Flow:
                 if isinstance(t, ast.Name):
                     new |= self.gen(t.id, 0, node.value, node.value, f"is bound to '{ast.unparse(node.value)}'",
                                     "is stored here as it is", state)
+                    repeated = repeated_depth(node.value)
+                    if repeated is not None:  # [[]] * 3: one object at several places (aliasing_repeats)
+                        why = f"holds one object at several places ('{ast.unparse(node.value)}')"
+                        end = End(t.id, min(repeated, MAX_DEPTH), node.value, why)
+                        new.add(Share(end, end))
                 elif isinstance(t, ast.Subscript):
                     root, subscripts = _root(t)
                     if root is not None:
@@ -310,6 +317,14 @@ class Flow:
                 for mine, other in s.ends():
                     if mine.name != name or depth < mine.depth:
                         continue
+                    if other.name == name:  # one object at several places of it: [[]] * 3
+                        if self.live(name, depth, "", state, later):
+                            raise self.rep.error(mine.node, f"'{name}' {mine.why}, and it is changed in place at "
+                                                 f"line {where.lineno} through one of them: in Python every place "
+                                                 "shows the change, in the state machine only the one changed",
+                                                 "build a new object for each place: [[] for _ in range(n)] "
+                                                 "instead of [[]] * n, [dict(row) for _ in ...], [x, list(x)]")
+                        continue
                     if other.name.startswith("<default"):
                         self.on_default(other.name[len("<default "):-1], where)
                         continue
@@ -325,6 +340,13 @@ class Flow:
                         raise self.rep.error(mine.node, f"'{name}' {mine.why}, and it is changed in place at line "
                                              f"{where.lineno}: in Python the change would show through both names, "
                                              f"in the state machine only through '{name}'", hint)
+        for name, depth, where in changes_of(node, self.types):
+            twice = stored_twice(name, depth, state)  # ys.append(x); ys.append(x); ys[0].append(1)
+            if twice is not None and self.live(name, depth, "", state, later):
+                raise self.rep.error(twice[0], f"{twice[1]}, and it is changed in place at line {where.lineno} "
+                                     "through one of them: in Python every place shows the change, in the "
+                                     "state machine only the one changed",
+                                     "store a copy at the second place: list(x) or dict(x)")
         self.check_callee_changes(node, state, later)
 
     def live(self, other: str, depth: int, changed: str, state, later) -> bool:
