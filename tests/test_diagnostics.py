@@ -72,6 +72,12 @@ CASES = [
     ("d = {}\nd['a'] = items\nd['b'] = items\nd['a'].append(1)\nreturn d", 3, 5, "'d' holds 'items' at two places"),
     ("a = b = []\nys = [a, b]\nys[1].append(1)\nreturn ys", 2, 10,
      "'ys' holds 'a' and 'b', one object, at two places (stored at line 15)"),
+    ("ys = []\nfor v in items:\n    ys.append(x)\nys[0]['k'] = 1\nreturn ys", 3, 9,
+     "'ys' holds 'x' once per iteration of the loop at line 15 (one object at several places), and it is changed"),
+    ("ys = {}\nfor v in items:\n    ys[v] = {'cfg': x}\nys['a']['cfg']['k'] = 1\nreturn ys", 3, 9,
+     "'ys' holds '{'cfg': x}' once per iteration of the loop at line 15"),
+    ("ys = [x for v in items]\nys[0]['k'] = 1\nreturn ys", 1, 10,
+     "'ys' holds one object at several places ('[x for v in items]')"),
     ("log = []\ntry:\n    log.append('a')\n    return {'log': log}\nfinally:\n    log.append('b')", 4, 24,
      "'log' is part of the value returned here, and it is changed in place at line"),
     ("log = []\ntry:\n    return log\nfinally:\n    log.append('b')", 3, 16,
@@ -356,6 +362,11 @@ def test_a_callee_changing_its_argument_in_place(line, result, refused):
     "ys = []\nys.append(x)\nx = []\nys.append(x)\nys[0].append(1)\nreturn ys",
     "ys = []\nys.append(x)\nys.append(list(x))\nys[0].append(1)\nreturn ys",
     "a = []\nb = []\nys = [a, b]\nys[0].append(1)\nreturn ys",
+    "ys = []\nfor v in items:\n    row = {}\n    row['v'] = v\n    ys.append(row)\nys[0]['k'] = 1\nreturn ys",
+    "ys = []\nfor v in items:\n    ys.append({'v': v, 'cfg': x})\nys[0]['k'] = 1\nreturn ys",
+    "ys = [{'v': v, 'cfg': x} for v in items]\nys[0]['k'] = 1\nreturn ys",
+    "ys = [[v] for v in items]\nys[0].append(1)\nreturn ys",
+    "ys = []\nfor v in items:\n    ys.append(x)\nreturn ys",
 ])
 def test_sharing_that_cpython_and_the_machine_agree_on_is_accepted(code):
     compile_source(body(code), "wf.py")

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from pysfn.compiler.aliasing import (DEFAULT, MAX_DEPTH, RETURN, STORING, End, Share, Sharing, _inside, _item,
                                      _maybe_list, _root, _walk_function, changes_of)
-from pysfn.compiler.aliasing_repeats import repeated_depth, stored_twice
+from pysfn.compiler.aliasing_repeats import repeated_depth, stored_each_iteration, stored_twice
 
 HINT = "work on a copy: {n} = list({n}) or dict({n}) before changing it, or build a new value"
 
@@ -48,6 +48,7 @@ class Flow:
         self.callee_changes = callee_changes  # callee -> {param: (depth, node)}
         self.on_default = on_default          # (param, change node) -> None: the warning
         self.loops: list[tuple[list, list]] = []
+        self.loop_nodes: list[ast.AST] = []   # the enclosing loops, outermost first
         self.tries: list[set] = []            # states inside enclosing try bodies (an error may leave there)
         self.finals: list[list] = []          # states of returns leaving through enclosing finally blocks
 
@@ -132,6 +133,7 @@ class Flow:
         while True:
             breaks, continues = [], []
             self.loops.append((breaks, continues))
+            self.loop_nodes.append(node)
             try:
                 # A for binds its target on every way into an iteration, each on its own: joined
                 # first, an old object of the name (shared with one path's names) would seem shared
@@ -141,6 +143,7 @@ class Flow:
                 body = self.block(node.body, entry, inside)
             finally:
                 self.loops.pop()
+                self.loop_nodes.pop()
             preds = [state, body, *continues]
             new_head = _join(*preds)
             if new_head == head:
@@ -251,6 +254,7 @@ class Flow:
                     if root is not None:
                         new |= self.gen(root, subscripts, node.value, t, f"holds '{ast.unparse(node.value)}' "
                                         f"(stored at line {node.lineno})", "is stored here as it is", state)
+                        new |= self.repeated_store(root, subscripts, node.value, t)
                 elif isinstance(t, (ast.Tuple, ast.List)):
                     new |= self.unpacked(t, node.value, state)
             if len(node.targets) > 1 and not isinstance(node.value, ast.Constant):
@@ -305,7 +309,18 @@ class Flow:
         if how == "items":  # extend(ys), update(d): the items of the argument
             value = ast.copy_location(ast.Subscript(value, ast.Constant(0), ast.Load()), value)
         return self.gen(root, subscripts + 1, value, call, f"holds '{ast.unparse(call.args[0])}' (stored at line "
-                        f"{call.lineno})", "is stored here as it is", state)
+                        f"{call.lineno})", "is stored here as it is", state) | \
+            self.repeated_store(root, subscripts + 1, value, call)
+
+    def repeated_store(self, root: str, depth: int, value: ast.expr, at: ast.AST) -> frozenset:
+        """A store in a loop of an object no iteration makes anew: the container holds it at
+        several places (``for _ in xs: ys.append(row)``), a share of the container with itself."""
+        inner = stored_each_iteration(self.loop_nodes, self.sh.shares(value))
+        if inner is None:
+            return frozenset()
+        end = End(root, min(depth + inner, MAX_DEPTH), at, f"holds '{ast.unparse(value)}' once per iteration of the "
+                  f"loop at line {self.loop_nodes[-1].lineno} (one object at several places)")
+        return frozenset({Share(end, end)})
 
     # ------------------------------------------------------------------ the check
 

@@ -27,6 +27,20 @@ def _all_constants(seq: ast.expr) -> bool:
     return isinstance(seq, (ast.List, ast.Tuple)) and all(_immutable(e) for e in seq.elts)
 
 
+def _placed_names(node: ast.expr, depth: int = 0) -> list[tuple[str, int]]:
+    """The names whose objects ``node`` places as they are (in displays, not inside calls), with
+    the depth in ``node`` where each lands."""
+    if isinstance(node, ast.Name):
+        return [(node.id, depth)]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [p for e in node.elts for p in _placed_names(e, depth + 1)]
+    if isinstance(node, ast.Dict):
+        return [p for v in node.values for p in _placed_names(v, depth + 1)]
+    if isinstance(node, ast.Subscript):  # row["k"]: an object inside row, placed here
+        return _placed_names(node.value, depth)
+    return []
+
+
 def repeated_depth(value: ast.expr) -> int | None:
     """The smallest depth (1 = the value's own items) at which ``value`` places one object at
     two places, or None where no repetition is visible."""
@@ -55,6 +69,12 @@ def repeated_depth(value: ast.expr) -> int | None:
                     found.append(depth + 1)  # every item of seq, at several places
                     walk(seq, depth)
                     return
+        elif isinstance(node, (ast.ListComp, ast.DictComp)):
+            bound = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            element = node.value if isinstance(node, ast.DictComp) else node.elt
+            outer = [d for n, d in _placed_names(element) if n not in bound]
+            if outer:  # [row for _ in xs]: the same object at every place
+                found.append(depth + 1 + min(outer))
         elif isinstance(node, ast.Name):
             if node.id in seen:  # the same object twice (through + or *, its items twice)
                 found.append(min(depth, seen[node.id]))
@@ -96,3 +116,23 @@ def stored_twice(name: str, depth: int, state):
                          else f"lines {first.node.lineno} and {second.node.lineno}")
                 return at, f"'{name}' holds {what} (stored at {lines})"
     return None
+
+
+def assigned_in(loop: ast.AST) -> set[str]:
+    """The names a loop binds again on each iteration (its target, assignments in its body)."""
+    names = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        names |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    return names
+
+
+def stored_each_iteration(loops: list[ast.AST], stored: list) -> int | None:
+    """Does a store inside ``loops`` put the same object into its container on every iteration:
+    the stored value shares (``stored``: the ``Sharing.shares`` entries of it, (name, depth in
+    the value, depth in the name, node)) a name that no enclosing loop binds again (``for i in
+    range(2): ys.append(row)``)? The depth in the value of the repeated object, or None."""
+    if not loops:
+        return None
+    rebound = set().union(*(assigned_in(loop) for loop in loops))
+    depths = [dv for n, dv, *_ in stored if not n.startswith("<") and n not in rebound]
+    return min(depths) if depths else None
