@@ -78,6 +78,12 @@ CASES = [
      "'ys' holds '{'cfg': x}' once per iteration of the loop at line 15"),
     ("ys = [x for v in items]\nys[0]['k'] = 1\nreturn ys", 1, 10,
      "'ys' holds one object at several places ('[x for v in items]')"),
+    # a tuple is a list in the machine: printing or inspecting one would differ (tuples.py)
+    ("t = (x, 1)\nreturn str(t)", 2, 16, "'t' may be a tuple, and str() of it differs in the state machine"),
+    ("q = divmod(x, 3)\nreturn f'{q}'", 2, 15, "'q' may be a tuple, and an f-string of it differs"),
+    ("kv = (x, 1)\nu = kv\nreturn repr(u)", 3, 17, "'u' may be a tuple, and repr() of it differs"),
+    ("for t in zip(items, items):\n    y = type(t).__name__", 2, 18, "'t' may be a tuple, and type() of it"),
+    ("t = (1, 2) if x else [1, 2]\nreturn isinstance(t, tuple)", 2, 23, "'t' may be a tuple, and isinstance()"),
     ("log = []\ntry:\n    log.append('a')\n    return {'log': log}\nfinally:\n    log.append('b')", 4, 24,
      "'log' is part of the value returned here, and it is changed in place at line"),
     ("log = []\ntry:\n    return log\nfinally:\n    log.append('b')", 3, 16,
