@@ -153,6 +153,17 @@ def test_only_values_that_really_grow_are_warned_about(tmp_path):
     assert warned == ["text"]  # not the int total, not the lists bounded by PAGES and items[:20]
 
 
+def test_a_computed_module_constant_bounds_a_loop(tmp_path):
+    """Module constants computed at compile time (issue 13 item 2) bound loops like literal ones."""
+    (tmp_path / "computed.py").write_text(
+        "import pysfn as PSF\n\nBASE = [1, 2, 3]\nPAGES = BASE * 5\nKEYS = list({'a': 1, **{'b': 2}})\n\n"
+        "@PSF.main\ndef f(text: str, items: list):\n    names = []\n    for i in PAGES:\n        names.append(str(i))\n"
+        "    for k in KEYS:\n        names.append(k)\n    for x in items:\n        names.append(text)\n    return names\n")
+    result = compiler.compile_file(tmp_path / "computed.py")
+    warned = [(w.loc.line, w.message.split("'")[1]) for w in result.warnings if "grows" in w.message]
+    assert warned == [(15, "names")]  # only the loop over the input
+
+
 @pytest.mark.parametrize("argv, status, warns", [
     (["compile", "growing.py"], 0, True),
     (["compile", "growing.py", "--no-warnings"], 0, False),

@@ -49,13 +49,22 @@ def aliasing(xs, d={}, rows=[], seen=[]):
     deep = copy.deepcopy(d)      # new items too: changing them changes nothing else
     for k in deep:
         deep[k] = [deep[k]]
+    counts = [0] * len(xs)        # repeated ints: replacing one place changes only that place
+    if counts:
+        counts[0] = 5
+        counts[-1] += 1
+    grid = [[] for _ in xs]       # a new list per place
+    if grid:
+        grid[0].append("g")
+    rows2 = [[]] * 2              # one list at two places, but only the outer list changes
+    rows2.append(["own"])
     log = []
     other = []
     try:
         log.append("a")
         return {"out": out, "table": table, "copied": copied, "d": d, "listed": listed, "sliced": sliced,
                 "dup": dup, "y": y, "items": items, "marked": marked, "made": made, "log": log, "xs": xs,
-                "seen": seen, "deep": deep}
+                "seen": seen, "deep": deep, "counts": counts, "grid": grid, "rows2": rows2}
     finally:
         other.append("b")         # not part of the returned value
 

@@ -35,7 +35,6 @@ CASES = ([{"s": text} for text in TEXTS]
             # CPython orders by code points; UTF-16 would put 👍 (D83D DC4D) below U+E000..U+FFFF
             {"s": "\ue000", "p": "👍"}, {"s": "a\uffff", "p": "a👍"}, {"s": "👍", "p": "👍a"}, {"s": "😀", "p": "👍"}])
 # Where lower() and casefold() differ (ß, ligatures, final sigma): AWS's $lowercase is Python's
-# lower(), and so are the oracle's engines (jsonata-python patched in tests/oracle.py). pysfn.local
-# still uses jsonata-python's casefolding $lowercase (issue 14 item 2, its owner's): these run
-# natively vs the oracle only (tests/test_differential.py) until it is fixed; then move them to CASES.
-ORACLE_ONLY_CASES = [{"s": "Straße"}, {"s": "ﬁne ﬂow"}, {"s": "ΑΣ ΟΔΟΣ"}, {"s": "Straße", "p": "ße"}, {"s": "ẞ ŉ µ ſ"}]
+# lower(), and so are the oracle's engines (jsonata-python patched in tests/oracle.py) and
+# pysfn.local's (src/pysfn/local/aws_jsonata.py).
+CASES += [{"s": "Straße"}, {"s": "ﬁne ﬂow"}, {"s": "ΑΣ ΟΔΟΣ"}, {"s": "Straße", "p": "ße"}, {"s": "ẞ ŉ µ ſ"}]

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from pysfn.compiler.aliasing import (DEFAULT, MAX_DEPTH, RETURN, STORING, End, Share, Sharing, _inside, _item,
                                      _maybe_list, _root, _walk_function, changes_of)
+from pysfn.compiler.aliasing_repeats import repeated_depth, stored_each_iteration, stored_twice
 
 HINT = "work on a copy: {n} = list({n}) or dict({n}) before changing it, or build a new value"
 
@@ -47,6 +48,7 @@ class Flow:
         self.callee_changes = callee_changes  # callee -> {param: (depth, node)}
         self.on_default = on_default          # (param, change node) -> None: the warning
         self.loops: list[tuple[list, list]] = []
+        self.loop_nodes: list[ast.AST] = []   # the enclosing loops, outermost first
         self.tries: list[set] = []            # states inside enclosing try bodies (an error may leave there)
         self.finals: list[list] = []          # states of returns leaving through enclosing finally blocks
 
@@ -131,6 +133,7 @@ class Flow:
         while True:
             breaks, continues = [], []
             self.loops.append((breaks, continues))
+            self.loop_nodes.append(node)
             try:
                 # A for binds its target on every way into an iteration, each on its own: joined
                 # first, an old object of the name (shared with one path's names) would seem shared
@@ -140,6 +143,7 @@ class Flow:
                 body = self.block(node.body, entry, inside)
             finally:
                 self.loops.pop()
+                self.loop_nodes.pop()
             preds = [state, body, *continues]
             new_head = _join(*preds)
             if new_head == head:
@@ -196,9 +200,10 @@ class Flow:
         """``name`` is bound again: its old object stays shared between the others that hold it."""
         if state is None:
             return None
-        touching = [(s, mine, other) for s in state for mine, other in s.ends() if mine.name == name]
+        touching = [(s, mine, other) for s in state for mine, other in s.ends()
+                    if mine.name == name and other.name != name]
         if not touching:
-            return state
+            return frozenset(s for s in state if s.a.name != name)  # its shares with itself, if any
         out = {s for s in state if s.a.name != name and s.b.name != name}
         for s1, m1, o1 in touching:
             for s2, m2, o2 in touching:
@@ -239,11 +244,17 @@ class Flow:
                 if isinstance(t, ast.Name):
                     new |= self.gen(t.id, 0, node.value, node.value, f"is bound to '{ast.unparse(node.value)}'",
                                     "is stored here as it is", state)
+                    repeated = repeated_depth(node.value)
+                    if repeated is not None:  # [[]] * 3: one object at several places (aliasing_repeats)
+                        why = f"holds one object at several places ('{ast.unparse(node.value)}')"
+                        end = End(t.id, min(repeated, MAX_DEPTH), node.value, why)
+                        new.add(Share(end, end))
                 elif isinstance(t, ast.Subscript):
                     root, subscripts = _root(t)
                     if root is not None:
                         new |= self.gen(root, subscripts, node.value, t, f"holds '{ast.unparse(node.value)}' "
                                         f"(stored at line {node.lineno})", "is stored here as it is", state)
+                        new |= self.repeated_store(root, subscripts, node.value, t)
                 elif isinstance(t, (ast.Tuple, ast.List)):
                     new |= self.unpacked(t, node.value, state)
             if len(node.targets) > 1 and not isinstance(node.value, ast.Constant):
@@ -298,7 +309,18 @@ class Flow:
         if how == "items":  # extend(ys), update(d): the items of the argument
             value = ast.copy_location(ast.Subscript(value, ast.Constant(0), ast.Load()), value)
         return self.gen(root, subscripts + 1, value, call, f"holds '{ast.unparse(call.args[0])}' (stored at line "
-                        f"{call.lineno})", "is stored here as it is", state)
+                        f"{call.lineno})", "is stored here as it is", state) | \
+            self.repeated_store(root, subscripts + 1, value, call)
+
+    def repeated_store(self, root: str, depth: int, value: ast.expr, at: ast.AST) -> frozenset:
+        """A store in a loop of an object no iteration makes anew: the container holds it at
+        several places (``for _ in xs: ys.append(row)``), a share of the container with itself."""
+        inner = stored_each_iteration(self.loop_nodes, self.sh.shares(value))
+        if inner is None:
+            return frozenset()
+        end = End(root, min(depth + inner, MAX_DEPTH), at, f"holds '{ast.unparse(value)}' once per iteration of the "
+                  f"loop at line {self.loop_nodes[-1].lineno} (one object at several places)")
+        return frozenset({Share(end, end)})
 
     # ------------------------------------------------------------------ the check
 
@@ -309,6 +331,14 @@ class Flow:
             for s in state:
                 for mine, other in s.ends():
                     if mine.name != name or depth < mine.depth:
+                        continue
+                    if other.name == name:  # one object at several places of it: [[]] * 3
+                        if self.live(name, depth, "", state, later):
+                            raise self.rep.error(mine.node, f"'{name}' {mine.why}, and it is changed in place at "
+                                                 f"line {where.lineno} through one of them: in Python every place "
+                                                 "shows the change, in the state machine only the one changed",
+                                                 "build a new object for each place: [[] for _ in range(n)] "
+                                                 "instead of [[]] * n, [dict(row) for _ in ...], [x, list(x)]")
                         continue
                     if other.name.startswith("<default"):
                         self.on_default(other.name[len("<default "):-1], where)
@@ -325,6 +355,13 @@ class Flow:
                         raise self.rep.error(mine.node, f"'{name}' {mine.why}, and it is changed in place at line "
                                              f"{where.lineno}: in Python the change would show through both names, "
                                              f"in the state machine only through '{name}'", hint)
+        for name, depth, where in changes_of(node, self.types):
+            twice = stored_twice(name, depth, state)  # ys.append(x); ys.append(x); ys[0].append(1)
+            if twice is not None and self.live(name, depth, "", state, later):
+                raise self.rep.error(twice[0], f"{twice[1]}, and it is changed in place at line {where.lineno} "
+                                     "through one of them: in Python every place shows the change, in the "
+                                     "state machine only the one changed",
+                                     "store a copy at the second place: list(x) or dict(x)")
         self.check_callee_changes(node, state, later)
 
     def live(self, other: str, depth: int, changed: str, state, later) -> bool:

@@ -13,6 +13,7 @@ import dataclasses
 
 from pysfn.compiler import ir
 from pysfn.compiler.aliasing_flow import check_aliasing
+from pysfn.compiler.tuples import check_tuples
 from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
@@ -102,6 +103,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                            lambda param, where: warn_mutable_default(self.rep, fn, param, defaults[param], where))
         except CompileError as e:
             self.rep.record(e)
+        check_tuples(fn, self.rep, {name: c.node for name, c in info.callees.items()})  # str() of a tuple
 
     def loc(self, node: ast.AST) -> Loc:
         return Loc.of(self.rep.file, node)

@@ -125,9 +125,15 @@ def _grows(target: str | None, value: str | None) -> bool:
 
 
 def _module_constants(tree: ast.Module | None) -> dict[str, int]:
-    """Module-level names bound once to a literal sequence: name -> its length."""
+    """Module-level names bound once to a literal sequence, or to a constant expression the
+    compiler computes (``PAGES = [1, 2] * 10``, ``KEYS = list(LIMITS)``: compiler/constants.py):
+    name -> its length."""
+    from pysfn.compiler.constants import constant_value
+    from pysfn.compiler.module import top_level_names
     sizes: dict[str, int] = {}
     counts: dict[str, int] = {}
+    known: dict[str, object] = {}
+    shadowed = top_level_names(tree) if tree is not None else set()
     for node in tree.body if tree is not None else []:
         if isinstance(node, ast.Assign):
             for target in node.targets:
@@ -137,6 +143,11 @@ def _module_constants(tree: ast.Module | None) -> dict[str, int]:
                         sizes[target.id] = len(node.value.keys if isinstance(node.value, ast.Dict) else node.value.elts)
                     elif isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                         sizes[target.id] = len(node.value.value)
+                    ok, value = constant_value(node.value, known, shadowed)
+                    if ok:
+                        known[target.id] = value
+                        if target.id not in sizes and isinstance(value, (str, list, dict)):
+                            sizes[target.id] = len(value)
     return {name: size for name, size in sizes.items() if counts.get(name) == 1}
 
 
