@@ -23,6 +23,10 @@ RULES = [
     fold_return.rule,
     input_check.rule,
     choice_chain.rule,
+    # Again: merged Choices leave a Pass (a loop's set-up after a `break` and after the loop's
+    # end, say) reached from one Choice where there were several states, which it now joins.
+    fold_into_choice.rule,
+    choice_chain.rule,
 ]
 
 
