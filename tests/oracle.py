@@ -48,6 +48,8 @@ Known differences from AWS (found by ``tests/test_oracle.py``; keep the compiler
   "entered at the event id #N" is one lower, "returned nothing (undefined)" does not name the field,
   "Map state input must be an array but was: <class 'bool'>" names the Python type, and an invalid
   Wait ``Timestamp`` is ``States.Runtime`` (AWS: ``States.QueryEvaluationError``).
+* (Patched, 10) Map iterations run one at a time in item order (moto: a thread each), so a failing
+  iteration stops the Map after the same Lambda calls in every run.
 * ``transitions`` counts ``*StateEntered`` history events: a Retry does not enter the state again,
   so retries are not in it (AWS bills them as transitions); ``lambda_calls`` counts every attempt.
 """
@@ -70,6 +72,7 @@ import jsonata.jsonata as _jsonata_python
 import moto
 import moto.stepfunctions.parser.asl.component.common.assign.assign_decl as _assign_decl
 import moto.stepfunctions.parser.asl.component.state.exec.execute_state as _execute_state
+import moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.inline_iteration_component as _inline_map
 import moto.stepfunctions.parser.asl.component.state.choice.choice_rule as _choice_rule
 import moto.stepfunctions.parser.asl.component.state.choice.state_choice as _state_choice
 import moto.stepfunctions.parser.asl.component.state.state as _state
@@ -119,6 +122,8 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_float",     # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitJsonata_template_value_terminal_float",    # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
+    _PREFIX + "component.state.exec.state_map.iteration.inline_iteration_component:"
+              "InlineIterationComponent._launch_worker",                                      # patch 10
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -346,6 +351,20 @@ _preprocessor.Preprocessor.visitJsonata_template_value_terminal_float = (
     lambda self, ctx: _preprocessor.JSONataTemplateValueTerminalLit(value=_json_number(ctx)))
 _preprocessor.Preprocessor.visitPayload_value_float = (
     lambda self, ctx: _preprocessor.PayloadValueFloat(val=_json_number(ctx)))
+
+
+# Patch 10: a Map's iterations run one after the other, in item order, as in pysfn.local. moto starts
+# one thread per iteration (up to MaxConcurrency); when an iteration fails, how many of the others
+# had already called their Lambda depends on the threads' interleaving (on AWS too), so the Lambda
+# call counts the differential tests compare were a race. One worker in this thread takes the jobs
+# in order and stops at the first failure (moto's JobPool hands out no job after one failed).
+def _run_worker_here(self, env, eval_input, job_pool):
+    worker = self._create_worker(env=env, eval_input=eval_input, job_pool=job_pool)
+    worker.eval()
+    return worker
+
+
+_inline_map.InlineIterationComponent._launch_worker = _run_worker_here
 
 
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds
