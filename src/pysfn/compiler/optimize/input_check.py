@@ -23,8 +23,9 @@ next state gets the error output): a bad input fails with its TypeError as befor
 field failed first; a good one means the error was the Task's own, which fails the execution
 again with the same Error and Cause. So only where the Task has no retrier or catcher that would
 have taken that error (``States.ALL``, ``States.TaskFailed``, the error itself). One transition
-less on every execution that passes the check, two more on the rare one that fails in the
-Task's own expressions.
+less on every execution that passes the check, one more on a bad input, two more on the rare
+one that fails in the Task's own expressions (AWS-MEASURED.md: a failure evaluating a Task's
+Arguments is the Task's failure, so its Catch takes it).
 """
 
 from __future__ import annotations
