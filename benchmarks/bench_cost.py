@@ -280,7 +280,9 @@ def rule_savings() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--rules"]:
+    if set(sys.argv[1:]) & {"-h", "--help"}:
+        print(__doc__)
+    elif sys.argv[1:] == ["--rules"]:
         rule_savings()
     else:
         main(sys.argv[1:] or None)

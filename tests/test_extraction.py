@@ -86,7 +86,8 @@ def test_cli_explain_and_strict(tmp_path):
     assert "warning: the default [] of 'xs' is changed in place" in explained.stderr
     lines = explained.stdout.splitlines()
     assert lines[0].startswith("flow.py: flow() -- 4 line(s) run in Lambda (4 extracted)")
-    assert lines[1].startswith("cost: 10 states; transitions per execution: ")
+    # (11: the first Task checks the input itself, with Arguments_checked to re-raise its own error)
+    assert lines[1].startswith("cost: 11 states; transitions per execution: ")
     by_line = {int(line.split()[0]): line for line in lines[2:] if line.strip()}
     assert "Lambda  extracted: 'math.sqrt(...)'" in by_line[9]
     assert by_line[11].endswith("ASL")

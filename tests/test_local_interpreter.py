@@ -76,6 +76,10 @@ def assert_same(ours, theirs: dict, context: str, transitions: bool = True) -> N
         # what AWS would report is the Cause without it
         assert (ours.error, public_cause(ours.cause)) == (theirs["error"], theirs["cause"]), context
     assert ours.record.lambda_invocations == theirs["lambda_calls"], context
+    if ours.status == "FAILED" and ours.error == QUERY_ERROR and theirs["error"] == "States.Runtime":
+        # moto cannot catch its States.Runtime; AWS (and pysfn.local) catch the QueryEvaluationError,
+        # so a machine with a catcher for it (optimize/input_check.py) takes more states before failing
+        transitions = False
     if transitions:
         assert ours.record.transitions - ours.record.retries == theirs["transitions"], context
 

@@ -89,3 +89,30 @@ def test_continue_goes_straight_to_the_next_iteration():
     run = oracle.execute(compile_source(source, "w.py").definition, {"xs": [1, 1, 1]}, _echo)
     # the check (with the loop's start folded in), 3 skipped items and the end test, the return
     assert run["status"] == "SUCCEEDED" and run["transitions"] == 1 + 4 + 1
+
+
+
+def _message(cause: str) -> str:
+    """A Cause without what names the place (the state's event id, the expression's text, which
+    the rewrite changed) -- the message the program sees."""
+    import re
+    cause = re.sub(r"^An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. ", "", cause)
+    return re.sub(r"^The JSONata expression .* specified for the field '[^']*' threw an error: ", "", cause, flags=re.S)
+
+
+@pytest.mark.parametrize("inp", [{"n": "Straße"}, {"n": [1]}, {}, [1], "x", {"m": 1}])
+def test_a_first_task_that_checks_the_input_fails_as_before(inp):
+    """input_check's first-Task form on the runs that fail: a bad input (the callee's name is
+    undefined, the catcher leads to the check: its TypeError), and an Arguments expression of the
+    Task failing on a good input (``$n + 0``: the check passes, the execution fails again with the
+    same Error and Cause). Each takes one or two transitions more (the fixture's good runs, one
+    less); no Lambda is called."""
+    case = next(c for c in json.loads((FIXTURES / "input_check.json").read_text(encoding="utf-8"))["cases"]
+                if "own failing argument" in c["name"])
+    before, after = oracle.execute(case["input"], inp, _echo), oracle.execute(case["expected"], inp, _echo)
+    assert before["status"] == after["status"] == "FAILED"
+    assert (after["error"], _message(after["cause"])) == (before["error"], _message(before["cause"]))
+    local_before, local_after = run_definition(case["input"], inp, _echo), run_definition(case["expected"], inp, _echo)
+    assert local_before.status == local_after.status == "FAILED"
+    assert (local_after.error, _message(local_after.cause)) == (local_before.error, _message(local_before.cause))
+    assert local_after.record.lambda_invocations == local_before.record.lambda_invocations == 0

@@ -11,7 +11,7 @@ every workflow through all of them.
 from __future__ import annotations
 
 from pysfn.compiler.optimize import (choice_chain, dead_stores, fold_assignment, fold_into_choice, fold_return,
-                                     input_check, item_binding, while_true)
+                                     input_check, item_binding, return_template, while_true)
 from pysfn.compiler.optimize.machine import each_machine
 
 RULES = [
@@ -21,7 +21,12 @@ RULES = [
     fold_assignment.rule,
     fold_into_choice.rule,
     fold_return.rule,
+    return_template.rule,
     input_check.rule,
+    choice_chain.rule,
+    # Again: merged Choices leave a Pass (a loop's set-up after a `break` and after the loop's
+    # end, say) reached from one Choice where there were several states, which it now joins.
+    fold_into_choice.rule,
     choice_chain.rule,
 ]
 

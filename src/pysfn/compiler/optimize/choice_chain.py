@@ -17,12 +17,13 @@ Default: the loop Choice that binds an item and the body's first ``if`` decide i
 from __future__ import annotations
 
 import json
+import re
 
 from pysfn.compiler.jsonata import wrap
-from pysfn.compiler.optimize.machine import VARIABLE, expression_text, predecessors, rebind, size, strings
+from pysfn.compiler.optimize.machine import VARIABLE, expression_text, is_safe, predecessors, rebind, size, strings
 
 MAX_BINDING = 200
-MAX_COPY = 700  # bytes of a Choice copied into another that leads to it
+MAX_COPY = 4000  # bytes of a Choice copied into another that leads to it (a loop's test, once per loop: linear)
 
 
 def bindings_of(assign: dict) -> dict[str, str] | None:
@@ -65,7 +66,7 @@ def merge(machine: dict, name: str, preds) -> bool:
     inner = states[inner_name]
     alone = _alone(preds, inner_name, name)
     bindings = bindings_of(_read_by(states[inner_name], assign))
-    if bindings is None:
+    if bindings is None or not _order_kept(inner, assign):
         return False
     rules = []
     for r in inner["Choices"]:
@@ -96,6 +97,34 @@ def _mergeable(machine: dict, choice: dict, inner_name: str, preds, name: str) -
             or any("Output" in r for r in inner["Choices"]) or inner_name == machine["StartAt"]:
         return False
     return _alone(preds, inner_name, name) or size(inner) <= MAX_COPY
+
+
+def _order_kept(inner: dict, assign: dict) -> bool:
+    """Whether the errors come in the same order when ``assign`` moves past ``inner``'s conditions.
+
+    The part of ``assign`` that ``inner`` reads is rebound in its conditions (evaluated first, as
+    before); the rest is now evaluated after them, in the matching rule's Assign. If a value of
+    that rest can fail and a condition can fail too, the merged Choice could fail with the
+    condition's error where the machine failed with the value's: only when one of them cannot."""
+    unread = {k: v for k, v in assign.items() if k not in _read_by(inner, assign)}
+    return all(_cannot_fail(v) for v in unread.values()) or all(_cannot_fail(r["Condition"]) for r in inner["Choices"])
+
+
+_LITERAL = r"(\"[^\"\\]{0,40}\"|'[^'\\]{0,40}'|-?\d+(\.\d+)?|true|false|null|\[\]|\{\})"
+_PARAMETER = r'\$lookup\(\$states\.input, "[A-Za-z_]\w*"\)'
+# What cannot fail beyond ``is_safe``'s references and literals, as the lowering writes it: a
+# parameter read from the input (with its literal default), a loop's own counter and its test
+# (the counter and ``.n`` are numbers the compiler made), an equality (``=`` never fails).
+_CANNOT_FAIL = re.compile(
+    rf"^(\$exists\({_PARAMETER}\) \? {_PARAMETER} : {_LITERAL}|{_PARAMETER}"
+    r"|\$pysfn__v_index\d+ \+ 1"
+    r"|\$pysfn__v_index\d+ < (\$count\(\$pysfn__v_items\d+\)|\$pysfn__v_items\d+\.n)"
+    rf"|\(?\$[A-Za-z_]\w* !?= {_LITERAL}\)?)$")
+
+
+def _cannot_fail(value) -> bool:
+    text = expression_text(value)
+    return is_safe(value) or (text is not None and _CANNOT_FAIL.match(text) is not None)
 
 
 def _read_by(inner: dict, assign: dict) -> dict:
@@ -135,7 +164,7 @@ def merge_rule(machine: dict, name: str, index: int, preds) -> bool:
     inner = states[inner_name]
     assign = outer.get("Assign", {})
     bindings = bindings_of(_read_by(inner, assign))
-    if bindings is None:
+    if bindings is None or not _order_kept(inner, assign):
         return False
     alone = _alone(preds, inner_name, name)
     rules = []

@@ -12,16 +12,20 @@ condition reading the parameters rebound, ``$n := $lookup($states.input, "n")``)
 changes when the merge is not possible (a parameter's expression too long to repeat, ...).
 
 When the first state is a Lambda Task reached only from the check, the Task starts the
-machine and checks the input itself: its ``FunctionName`` is the ARN only when the check
-passes, else undefined -- a ``States.QueryEvaluationError`` before any call is made -- and
-it assigns the parameters (its expressions read them rebound to their expressions on the
-same ``$states.input``). A first catcher of that error leads to the old check, now reading
-``$states.context.Execution.Input`` (a catcher's next state gets the error output): a bad
-input fails with its TypeError as before; a good one means the error was the Task's own,
-which fails the execution again with the same Error and Cause. So only where the Task has
-no retrier or catcher that would have taken that error (``States.ALL``, ...). One transition
-less on every execution that passes the check, two more on the rare one that fails in the
-Task's own expressions.
+machine and checks the input itself. ``FunctionName`` stays the literal ARN (IAM policies and
+``pysfn deploy`` read it statically); the Payload's ``callee`` is the callee's name only when
+the check passes, else undefined -- a ``States.QueryEvaluationError`` while the Arguments are
+evaluated, before any call is made (AWS and moto both fail an Arguments field that is
+undefined with that error, and a Catch takes it). The Task assigns the parameters, its
+expressions read them rebound to their expressions on the execution input. A first catcher of
+that error leads to the old check, now reading ``$states.context.Execution.Input`` (a catcher's
+next state gets the error output): a bad input fails with its TypeError as before, whichever
+field failed first; a good one means the error was the Task's own, which fails the execution
+again with the same Error and Cause. So only where the Task has no retrier or catcher that would
+have taken that error (``States.ALL``, ``States.TaskFailed``, the error itself). One transition
+less on every execution that passes the check, one more on a bad input, two more on the rare
+one that fails in the Task's own expressions (AWS-MEASURED.md: a failure evaluating a Task's
+Arguments is the Task's failure, so its Catch takes it).
 """
 
 from __future__ import annotations
@@ -34,11 +38,9 @@ from pysfn.compiler.optimize import choice_chain
 from pysfn.compiler.optimize.machine import catches_everything, expression_text, predecessors, rebind
 
 
-# Off: a FunctionName that is an expression hides the called function from whoever reads the
-# definition statically (IAM policy generators, `pysfn deploy`'s check that every Task calls the
-# dispatcher). It saves one transition per execution of a workflow whose first state is a Task
-# (bench_cost.py: 49 of 570 with it on); kept, tested by its fixture, for when that is settled.
-FIRST_TASK = False
+# (An earlier form made FunctionName the expression; that hid the dispatcher from IAM policy
+# generators and from test_deploy's check that every Task calls it: the callee's name is guarded.)
+FIRST_TASK = True
 
 
 def rule(machine: dict) -> None:
@@ -69,6 +71,9 @@ def _with_first_choice(machine: dict) -> None:
 
 _RERAISE = "Arguments_checked"
 _ERROR = "States.QueryEvaluationError"
+# Retriers and catchers that would take the Task's own query error: the added catcher must not
+# come between them and it.
+_TAKERS = {_ERROR, "States.ALL", "States.TaskFailed"}
 
 
 def _with_first_task(machine: dict) -> None:
@@ -84,9 +89,10 @@ def _with_first_task(machine: dict) -> None:
     bad = states.get(check.get("Default"))
     condition = expression_text(rule_["Condition"])
     if task is None or task["Type"] != "Task" or task.get("Resource") != "arn:aws:states:::lambda:invoke" \
-            or not isinstance(task.get("Arguments", {}).get("FunctionName"), str) \
-            or task["Arguments"]["FunctionName"].startswith("{%") or catches_everything(task) \
-            or any(_ERROR in c["ErrorEquals"] for c in task.get("Catch", []) + task.get("Retry", [])) \
+            or not isinstance(task.get("Arguments", {}).get("Payload"), dict) \
+            or not isinstance(task["Arguments"]["Payload"].get("callee"), str) \
+            or task["Arguments"]["Payload"]["callee"].startswith("{%") or catches_everything(task) \
+            or any(set(c["ErrorEquals"]) & _TAKERS for c in task.get("Catch", []) + task.get("Retry", [])) \
             or predecessors(machine)[task_name] != [(name, "choice")] or bad is None or bad["Type"] != "Fail" \
             or condition is None or set(rule_) - {"Condition", "Next", "Assign"}:
         return
@@ -97,10 +103,11 @@ def _with_first_task(machine: dict) -> None:
     bindings = choice_chain.bindings_of(params)
     if bindings is None:
         return
-    arn = json.dumps(task["Arguments"]["FunctionName"])
+    callee = json.dumps(task["Arguments"]["Payload"]["callee"], ensure_ascii=False)
     task["Arguments"] = rebind(task["Arguments"], bindings)
-    task["Arguments"]["FunctionName"] = wrap(f"({condition}) ? {arn} : $lookup({{}}, "
-                                             "'pysfn: the input check failed')")
+    # (undefined, not $error: moto reports $error as an uncatchable States.Runtime)
+    task["Arguments"]["Payload"]["callee"] = wrap(f"({condition}) ? {callee} : $lookup({{}}, "
+                                                  "'pysfn: the input check failed')")
     for key in ("Output", "TimeoutSeconds", "HeartbeatSeconds"):
         if key in task:
             task[key] = rebind(task[key], bindings)
