@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 from pysfn.compiler.jsonata import wrap
 from pysfn.compiler.optimize import choice_chain
@@ -41,6 +42,22 @@ from pysfn.compiler.optimize.machine import catches_everything, expression_text,
 # (An earlier form made FunctionName the expression; that hid the dispatcher from IAM policy
 # generators and from test_deploy's check that every Task calls it: the callee's name is guarded.)
 FIRST_TASK = True
+
+
+_GUARDED = re.compile(r'\) \? ("(?:[^"\\]|\\.)*") : \$lookup\(\{\}, \'pysfn: the input check failed\'\) %\}$')
+
+
+def static_callee(task: dict) -> str | None:
+    """The callee a Lambda Task of pysfn's calls, read from the definition: its Payload's
+    ``callee``, also when this rule guarded it with the input check; None if it is computed."""
+    payload = task.get("Arguments", {}).get("Payload") if isinstance(task.get("Arguments"), dict) else None
+    callee = payload.get("callee") if isinstance(payload, dict) else None
+    if not isinstance(callee, str):
+        return None
+    if not callee.startswith("{%"):
+        return callee
+    guarded = _GUARDED.search(callee)
+    return json.loads(guarded.group(1)) if guarded else None
 
 
 def rule(machine: dict) -> None:
