@@ -421,6 +421,9 @@ class Lowerer:
     def task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
         if call.service is not None:
             return self.service_task(m, call, assign, cont, catchers)
+        if call.child is not None:  # another workflow's entry: a child execution
+            from pysfn.compiler.children import child_task
+            return child_task(self, m, call, assign, cont, catchers)
         matched = matched_names(catchers, call.retriers, getattr(self, "outer_matched", frozenset()))
 
         def build(name: str) -> dict:
@@ -489,6 +492,9 @@ SERVICE_RESULT = ("$merge([{}, $sift($states.result, function($v, $k) "
 
 def call_result(call: ir.CalleeCall) -> str:
     """The JSONata of a call's value, read in its Task's Assign/Output."""
+    if call.child is not None:
+        from pysfn.compiler.children import child_result
+        return child_result(call)
     if call.service is None:
         return "$states.result.Payload"
     if call.service.result_floats is None:

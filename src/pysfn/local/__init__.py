@@ -19,8 +19,9 @@ Choice rules), ``expressions`` (JSONata templates, the Step Functions functions)
 (the execution record).
 
 Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
-service integrations other than Lambda and the request-response ones made with boto3
-(``service_tasks``), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
+service integrations other than Lambda, the request-response ones made with boto3
+(``service_tasks``) and child executions (``states:startExecution.sync:2`` of a machine given in
+``children``), ``.waitForTaskToken`` and other ``.sync`` patterns and activities, ItemReader,
 ItemBatcher, ResultWriter, ``Credentials``. Locally, Task timeouts never fire (a run is bounded
 instead as AWS bounds an execution: ``limits.RunLimits``), Parallel branches and Map iterations
 run one after another in order, and a DISTRIBUTED Map's iterations are child executions (their
@@ -80,7 +81,7 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
                    execution_name: str = "local", context_overrides: dict | None = None,
                    limits: RunLimits | None = None, aws_endpoint_url: str | None = None,
-                   workflow_type: str = "STANDARD") -> ExecutionResult:
+                   workflow_type: str = "STANDARD", children: dict | None = None) -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
@@ -96,6 +97,9 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     ``aws_endpoint_url`` when given (moto_server, LocalStack), else boto3's own default.
     ``workflow_type="EXPRESS"`` runs it as an Express execution (its context object has no
     ``RedriveCount``; the bounds are ``RunLimits.express()`` unless ``limits`` is given).
+    ``children`` maps a state machine ARN to ``(definition, invoke)`` (``invoke`` None: this run's):
+    a ``states:startExecution.sync:2`` Task of that ARN runs the definition here, as a nested
+    execution of its own (``local/children.py``), and so do its own child Tasks.
     """
     from pysfn.strict_json import MAX_DEPTH, loads, value_depth  # deep JSON: a clear error, no RecursionError
     if workflow_type not in ("STANDARD", "EXPRESS"):
@@ -121,6 +125,7 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     interpreter = Interpreter(invoke, record, context, skip_waits, ExecutionBounds(limits, record))
     previous = activate(limits)
     interpreter.aws_endpoint_url = aws_endpoint_url
+    interpreter.children = dict(children or {})
     try:
         _, text = interpreter.run_machine(machine, value, text, Scope())
     except ExecutionStopped as stop:  # a bound of the whole execution: no Catch saw it

@@ -26,6 +26,7 @@ from .errors import (EXCEED_TOLERATED_FAILURE_THRESHOLD, NO_CHOICE_MATCHED, QUER
 from .expressions import Site, Template
 from .jsonpath_states import JsonPathStates, map_failure_limits
 from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload, check_result
+from .children import START_SYNC, run_child
 from .service_tasks import is_service_resource, run_service_task
 from .record import ExecutionRecord, LambdaCall, to_json_text
 from .scopes import Scope
@@ -42,6 +43,7 @@ class Interpreter(JsonPathStates):
         self.context = context  # {"Execution": ..., "StateMachine": ...}: shared by every state
         self.skip_waits = skip_waits
         self.aws_endpoint_url: str | None = None  # service integrations: boto3's endpoint (None: its default)
+        self.children: dict = {}  # child state machine ARN -> (definition, invoke or None) (children.py)
         self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
                          "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
                          "Parallel": self.run_parallel, "Map": self.run_map}
@@ -265,6 +267,8 @@ class Interpreter(JsonPathStates):
             timeout.evaluate(site)
         if is_service_resource(state.resource):
             return self.service_task(state, arguments)
+        if state.resource == START_SYNC:  # a child workflow, run here (children.py)
+            return run_child(self, state, arguments)
         if state.resource == asl.LAMBDA_INVOKE:
             if not isinstance(arguments, dict) or not isinstance(arguments.get("FunctionName"), str):
                 raise site.fail("The Arguments of lambda:invoke must be an object with a string FunctionName, "

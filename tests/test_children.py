@@ -1,0 +1,126 @@
+"""Child workflows (compiler/children.py): a parent's entry calling another workflow's entry.
+
+The same parent (tests/child_workflows/orders_parent.py) runs natively (a plain Python call of
+the child), compiled in pysfn.local (the child's machine as a nested execution) and compiled in
+the oracle (moto's interpreter runs ``states:startExecution.sync:2`` against moto's own Step
+Functions, which executes the child machine), with equal results: the child's result through
+its return annotation (floats stay floats), a child that raises ``ChargeDeclined`` caught by the
+parent's ``except``, and an uncaught child error failing the parent under its own name.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+import oracle
+from differential import comparable, import_workflow, run_native
+from lambda_worker import LambdaWorker
+from pysfn.compiler import compile_file
+from pysfn.compiler.children import START_SYNC, child_targets, compile_children, substitution_key
+from pysfn.packaging import build_zip
+from pysfn.runner import LocalWorkflow, error_message
+
+HERE = Path(__file__).parent / "child_workflows"
+PARENT = HERE / "orders_parent.py"
+CHILD = HERE / "orders_child.py"
+
+CASES = [
+    {"order": "a", "amount": 2.5, "quantity": 2, "prices": [1.0, 2.5]},
+    {"order": "Straße", "amount": 2.0, "quantity": 3, "prices": [0.0, 2.0, 1e16]},
+    {"order": "👍", "amount": 0.0, "quantity": 1, "prices": []},
+    {"order": "b", "amount": 7, "quantity": 1, "prices": [3]},            # an int for a float parameter
+    {"order": "x", "amount": 2.0, "quantity": 0, "prices": []},           # ChargeDeclined, caught
+    {"order": "y", "amount": 600.0, "quantity": 2, "prices": []},         # ChargeDeclined, caught
+    {"order": "", "amount": 1.0, "quantity": 1, "prices": []},            # ValueError in the child: uncaught
+    {"order": "z", "amount": "1", "quantity": 1, "prices": []},           # the parent's own TypeError
+]
+
+
+def _native(inp):
+    return comparable(run_native(import_workflow(PARENT), "place", inp))
+
+
+def test_the_call_compiles_to_a_child_execution_inside_a_parallel():
+    compiled = compile_file(PARENT)
+    assert child_targets(compiled.definition) == ["${" + substitution_key("orders_child") + "}"]
+    children = [s for s in compiled.definition["States"].values() if s["Type"] == "Parallel"]
+    assert len(children) == 2
+    task = next(iter(children[0]["Branches"][0]["States"].values()))
+    assert task["Resource"] == START_SYNC
+    assert set(task["Arguments"]["Input"]) == {"order", "amount", "quantity", "prices"}
+    assert set(next(iter(children[1]["Branches"][0]["States"].values()))["Arguments"]["Input"]) == {"order", "amount"}
+    # the except clause of the parent sits on the Parallel, under the child's error name
+    assert [c["ErrorEquals"] for c in children[0]["Catch"]] == [["ChargeDeclined"]]
+    assert list(compiled.children) == ["orders_child"]
+    assert [t.entry for t, _ in compile_children(compiled).values()] == ["charge"]
+
+
+@pytest.mark.parametrize("inp", CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
+def test_parent_and_child_natively_and_in_pysfn_local(inp):
+    local = LocalWorkflow.from_source(PARENT).run(inp)
+    compiled = {"status": local.status, "output": local.output, "error": local.error,
+                "cause": error_message(local.cause) if local.status == "FAILED" else None}
+    compiled = {k: v for k, v in compiled.items() if v is not None or k == "output" and local.status == "SUCCEEDED"}
+    assert comparable(compiled) == _native(inp)
+
+
+def test_floats_of_the_child_are_floats_in_the_parent():
+    out = LocalWorkflow.from_source(PARENT).run(CASES[1]).output
+    assert out["str"] == "6.0" and out["again_str"] == "2.0" and out["note"] == "STRASSE ✓ 6.0"
+
+
+# ---------------------------------------------------------------------- the oracle (moto)
+
+REGION, ACCOUNT = oracle.REGION, oracle.ACCOUNT
+PARENT_LAMBDA = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:parent-dispatcher"
+CHILD_LAMBDA = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:child-dispatcher"
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("children")
+    out = {}
+    for name, path, arn in (("parent", PARENT, PARENT_LAMBDA), ("child", CHILD, CHILD_LAMBDA)):
+        compiled = compile_file(path, lambda_arn=arn)
+        zip_path = tmp / f"{name}.zip"
+        build_zip(path, zip_path, compiled.callees, compiled.local_modules, compiled.extracted_source)
+        worker = LambdaWorker(zip_path).__enter__()
+        out[name] = (compiled, worker)
+    yield out
+    for _, worker in out.values():
+        worker.close()
+
+
+@pytest.fixture
+def moto_sfn(monkeypatch):
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": REGION}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        yield boto3.client("stepfunctions", region_name=REGION)
+
+
+def _oracle_run(workers, sfn, inp):
+    (parent, parent_worker), (child, child_worker) = workers["parent"], workers["child"]
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName="child-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    arn = sfn.create_state_machine(name="orders-child", definition=json.dumps(child.definition),
+                                   roleArn=role)["stateMachineArn"]
+    definition = json.loads(json.dumps(parent.definition).replace("${" + substitution_key("orders_child") + "}", arn))
+
+    def invoke(function, payload):
+        return (child_worker if function == CHILD_LAMBDA else parent_worker).invoke(payload)
+    result = oracle.execute(definition, inp, invoke)
+    if result["status"] == "FAILED":
+        result["cause"] = error_message(result.get("cause"))
+    return result
+
+
+@pytest.mark.parametrize("inp", CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
+def test_parent_and_child_in_the_oracle(workers, moto_sfn, inp):
+    assert comparable(_oracle_run(workers, moto_sfn, inp)) == _native(inp)
