@@ -22,6 +22,12 @@ few measured ways, so narrow patches are applied when this module is imported
 7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
 8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
 9. Number literals too (moto made a negative integer a float: -1 became -1.0).
+10. ``states:startExecution`` (child workflows) with the API's member names as Step Functions
+    takes them (``StateMachineArn``, ``Input``) and gives them (``ExecutionArn``, ``Output``,
+    ``Error``, ``Cause``). moto keeps LocalStack's Step Functions integration but stubs out the
+    botocore-shape renaming it relies on, so the PascalCase Arguments reached boto3 as is (a
+    ``KeyError`` became ``States.Runtime``), the responses stayed camelCase, and an execution
+    started without ``Name`` was named ``None`` (AWS generates a UUID).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -62,6 +68,7 @@ import logging
 import os
 import threading
 import types
+import uuid
 from typing import Any, Callable
 
 import jsonata
@@ -99,6 +106,7 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/oracle"
 
 _PREFIX = "moto.stepfunctions.parser.asl."
+_SFN_TASK = "component.state.exec.state_task.service.state_task_service_sfn"
 # Every moto attribute this module replaces, as "module:attribute.path".
 PATCHED_NAMES = [
     _PREFIX + "jsonata.jsonata:_eval_jsonata",                                   # patch 1
@@ -119,6 +127,8 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_float",     # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitJsonata_template_value_terminal_float",    # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
+    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_parameters",                         # patch 10
+    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_response",                           # patch 10
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -387,6 +397,42 @@ def _invoke_lambda(parameters: dict, region: str, state_credentials: Any) -> dic
 
 
 lambda_eval_utils._invoke_lambda_function = _invoke_lambda
+
+
+# Patch 10: the Step Functions integration speaks the API's member names in PascalCase (as on AWS).
+# The request's top-level members are renamed to boto3's camelCase after moto's own normalisation
+# (which turns an object Input into JSON text); the responses (StartExecution's, and the
+# DescribeExecution of .sync / .sync:2, whose input and output moto already made JSON for :2) get
+# their members PascalCase, nested structures too (InputDetails.Included), never the user's
+# values inside Input/Output.
+_sfn_task = importlib.import_module(_PREFIX + _SFN_TASK)
+_sfn_parameters = _sfn_task.StateTaskServiceSfn._normalise_parameters
+
+
+def _sfn_request(self, parameters: dict, boto_service_name=None, service_action_name=None) -> None:
+    _sfn_parameters(self, parameters, boto_service_name=boto_service_name, service_action_name=service_action_name)
+    for key in [k for k in parameters if k[:1].isupper()]:
+        parameters[key[:1].lower() + key[1:]] = parameters.pop(key)
+    if service_action_name is None and "stateMachineArn" in parameters:
+        parameters.setdefault("name", str(uuid.uuid4()))  # AWS names an execution started without Name
+
+
+def _pascal(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {key[:1].upper() + key[1:]: (item if key in ("input", "output") else _pascal(item))
+            for key, item in value.items()}
+
+
+def _sfn_response(self, response: Any, boto_service_name=None, service_action_name=None) -> None:
+    if isinstance(response, dict):
+        renamed = _pascal(response)
+        response.clear()
+        response.update(renamed)
+
+
+_sfn_task.StateTaskServiceSfn._normalise_parameters = _sfn_request
+_sfn_task.StateTaskServiceSfn._normalise_response = _sfn_response
 
 
 def python_invoke(fn: Callable[[Any], Any]) -> Invoke:
