@@ -124,3 +124,65 @@ def _oracle_run(workers, sfn, inp):
 @pytest.mark.parametrize("inp", CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
 def test_parent_and_child_in_the_oracle(workers, moto_sfn, inp):
     assert comparable(_oracle_run(workers, moto_sfn, inp)) == _native(inp)
+
+
+# ---------------------------------------------------------------------- deploy and template
+
+def test_deploy_deploys_the_child_first_and_passes_its_arn(monkeypatch):
+    from pysfn.deploy import deploy
+    from pysfn.deploy.permissions import EVENTS_RULE
+    region = "eu-west-1"
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": region}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        lines = []
+        result = deploy(PARENT, "orders", echo=lines.append, no_dependencies=True)
+        assert result.created == ["orders-orders-child-pysfn-lambda", "orders-orders-child-dispatcher",
+                                  "orders-orders-child-pysfn-machine", "orders-orders-child",
+                                  "orders-pysfn-lambda", "orders-dispatcher", "orders-pysfn-machine", "orders"]
+        sfn, iam = boto3.client("stepfunctions", region_name=region), boto3.client("iam", region_name=region)
+        machines = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+        assert set(machines) == {"orders", "orders-orders-child"}
+        parent = json.loads(sfn.describe_state_machine(stateMachineArn=machines["orders"])["definition"])
+        assert child_targets(parent) == [machines["orders-orders-child"]]
+        child = json.loads(sfn.describe_state_machine(stateMachineArn=machines["orders-orders-child"])["definition"])
+        functions = {s["Arguments"]["FunctionName"] for s in child["States"].values()
+                     if s.get("Resource") == "arn:aws:states:::lambda:invoke"}
+        assert functions and all(f.endswith(":function:orders-orders-child-dispatcher") for f in functions)
+        policy = iam.get_role_policy(RoleName="orders-pysfn-machine", PolicyName="pysfn")["PolicyDocument"]
+        account = "123456789012"
+        child_arn = machines["orders-orders-child"]
+        assert policy["Statement"][1:] == [
+            {"Effect": "Allow", "Action": "states:StartExecution", "Resource": [child_arn]},
+            {"Effect": "Allow", "Action": ["states:DescribeExecution", "states:StopExecution"],
+             "Resource": [f"arn:aws:states:{region}:{account}:execution:orders-orders-child:*"]},
+            {"Effect": "Allow", "Action": ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+             "Resource": [f"arn:aws:events:{region}:{account}:rule/{EVENTS_RULE}"]}]
+        assert lines.index("child workflow orders_child.charge() as orders-orders-child:") < \
+            next(i for i, line in enumerate(lines) if line.startswith("deployed orders:"))
+        again = deploy(PARENT, "orders", no_dependencies=True)  # in place: nothing new
+        assert again.created == [] and again.state_machine_arn == result.state_machine_arn
+
+
+@pytest.mark.parametrize("fmt", ["cloudformation", "sam"])
+def test_the_template_holds_both_machines_and_passes_cfn_lint(tmp_path, fmt):
+    from cfnlint.api import lint_file
+    from click.testing import CliRunner
+    from pysfn.cli import cli
+    out = tmp_path / f"{fmt}.json"
+    result = CliRunner().invoke(cli, ["template", str(PARENT), "--format", fmt, "-o", str(out), "--no-warnings"])
+    assert result.exit_code == 0, result.output
+    problems = lint_file(out)
+    assert problems == [], "\n".join(str(p) for p in problems)
+    resources = json.loads(out.read_text())["Resources"]
+    machines = sorted(k for k, v in resources.items() if v["Type"].endswith("StateMachine"))
+    assert machines == ["OrdersChildStateMachine", "StateMachine"]
+    parent = resources["StateMachine"]["Properties"]
+    assert parent["DefinitionSubstitutions"][substitution_key("orders_child")] == {"Ref": "OrdersChildStateMachine"}
+    policies = {p["PolicyName"]: p for p in resources["StateMachineRole"]["Properties"]["Policies"]}
+    start = policies["child-workflows"]["PolicyDocument"]["Statement"][0]
+    assert start == {"Effect": "Allow", "Action": "states:StartExecution",
+                     "Resource": [{"Ref": "OrdersChildStateMachine"}]}
+    child_policies = resources["OrdersChildStateMachineRole"]["Properties"]["Policies"]
+    assert [p["PolicyName"] for p in child_policies] == ["invoke-dispatcher"]
