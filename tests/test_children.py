@@ -186,3 +186,89 @@ def test_the_template_holds_both_machines_and_passes_cfn_lint(tmp_path, fmt):
                      "Resource": [{"Ref": "OrdersChildStateMachine"}]}
     child_policies = resources["OrdersChildStateMachineRole"]["Properties"]["Policies"]
     assert [p["PolicyName"] for p in child_policies] == ["invoke-dispatcher"]
+
+
+def test_the_oracle_runs_sync2_child_executions_with_the_api_member_names(moto_sfn):
+    """Patch 10 of tests/oracle.py: Step Functions' own members (PascalCase), Output as JSON for
+    .sync:2, and a failed child as States.TaskFailed whose Cause holds its Error and Cause;
+    pysfn.local gives the same shape."""
+    from pysfn.local import run_definition
+    child = {"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.x = 1 %}", "Next": "F"}],
+              "Default": "S"},
+        "S": {"Type": "Succeed", "Output": {"got": "{% $states.input %}", "f": 2.5}},
+        "F": {"Type": "Fail", "Error": "Boom", "Cause": "bad x"}}}
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    arn = moto_sfn.create_state_machine(name="c", definition=json.dumps(child), roleArn=role)["stateMachineArn"]
+    parent = {"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": START_SYNC, "End": True,
+        "Arguments": {"StateMachineArn": arn, "Input": {"x": "{% $states.input.x %}"}}}}}
+    for x in (0, 1):
+        theirs = oracle.execute(parent, {"x": x}, lambda f, p: {"ok": None})
+        ours = run_definition(parent, {"x": x}, children={arn: (child, None)})
+        if x == 0:
+            for out in (theirs["output"], ours.output):
+                assert (out["Status"], out["Input"], out["Output"]) == ("SUCCEEDED", {"x": 0}, {"got": {"x": 0}, "f": 2.5})
+                assert out["StateMachineArn"] == arn and out["ExecutionArn"].startswith(
+                    arn.replace(":stateMachine:", ":execution:") + ":")
+        else:
+            assert theirs["error"] == ours.error == "States.TaskFailed"
+            for cause in (json.loads(theirs["cause"]), json.loads(ours.cause)):
+                assert (cause["Status"], cause["Error"], cause["Cause"], cause["Input"]) == ("FAILED", "Boom", "bad x", {"x": 1})
+
+
+# ---------------------------------------------------------------------- diagnostics
+
+def _write(tmp_path, files: dict) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_an_unannotated_child_is_a_warning_at_the_call_and_the_float_is_lost_as_it_says(tmp_path):
+    _write(tmp_path, {
+        "loose.py": "import pysfn as PSF\n\n@PSF.main\ndef loose(x):\n    return x\n",
+        "caller.py": "import pysfn as PSF\nimport loose\n\n@PSF.main\ndef main(v: float) -> str:\n"
+                     "    return str(loose.loose(v))\n"})
+    compiled = compile_file(tmp_path / "caller.py")
+    [warning] = compiled.warnings
+    assert (warning.loc.line, warning.loc.col) == (6, 16)
+    assert "a whole float passed as x reaches it as an int" in warning.message
+    assert "a whole float in its result arrives here as an int" in warning.message
+    assert LocalWorkflow.from_compiled(compiled).run({"v": 2.0}).output == "2"  # what the warning says
+
+
+def test_child_call_mistakes_are_located_errors(tmp_path):
+    from click.testing import CliRunner
+    from pysfn.cli import cli
+    _write(tmp_path, {
+        "star.py": "import pysfn as PSF\n\n@PSF.main\ndef star(*xs):\n    return 1\n",
+        "calls_star.py": "import pysfn as PSF\nfrom star import star\n\n@PSF.main\ndef main(n: int) -> int:\n"
+                         "    return star(n)\n",
+        "kw.py": "import pysfn as PSF\n\n@PSF.main\ndef kw(a: int) -> int:\n    return a\n",
+        "calls_kw.py": "import pysfn as PSF\nimport kw\n\n@PSF.main\ndef main(n: int) -> int:\n"
+                       "    return kw.kw(b=n)\n",
+        "cyc_a.py": "import pysfn as PSF\nfrom cyc_b import b\n\n@PSF.main\ndef a(n: int) -> int:\n    return b(n)\n",
+        "cyc_b.py": "import pysfn as PSF\nfrom cyc_a import a\n\n@PSF.main\ndef b(n: int) -> int:\n    return a(n)\n"})
+    runner = CliRunner()
+    result = runner.invoke(cli, ["compile", str(tmp_path / "calls_star.py")])
+    assert result.exit_code == 1 and "calls_star.py:6:12: error: the child workflow 'star' takes *args" in result.stderr
+    result = runner.invoke(cli, ["compile", str(tmp_path / "calls_kw.py")])
+    assert result.exit_code == 1 and "calls_kw.py:6:12: error: kw() got an unexpected keyword argument 'b'" \
+        in result.stderr
+    result = runner.invoke(cli, ["template", str(tmp_path / "cyc_a.py")])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "cyc_b.py:6:12: error: child workflows call each other in a cycle (cyc_a -> cyc_b -> cyc_a)" in result.stderr
+
+
+def test_aws_stepfunctions_start_execution_stays_request_response():
+    """``aws.stepfunctions.start_execution`` is boto3's call natively, which does not wait: it
+    compiles to the request-response ``aws-sdk:sfn:startExecution`` (the waiting form is calling
+    the child's entry)."""
+    from pysfn.compiler import compile_source
+    source = ("import pysfn as PSF\nfrom pysfn import aws\n\n@PSF.main\ndef main(arn: str) -> str:\n"
+              "    r = aws.stepfunctions.start_execution(stateMachineArn=arn, input='{}')\n"
+              "    return r['ExecutionArn']\n")
+    tasks = [s for s in compile_source(source, "starter.py").definition["States"].values() if s["Type"] == "Task"]
+    assert [t["Resource"] for t in tasks] == ["arn:aws:states:::aws-sdk:sfn:startExecution"]

@@ -145,8 +145,8 @@ def child_call(fc, node: ast.Call, retriers: tuple) -> ir.CalleeCall | None:
         rep.warn(node, f"the child workflow '{where}' runs as its own execution: " + "; ".join(problems),
                  f"annotate 'def {fn.name}' (parameters and return: float, list[float], a TypedDict) so both "
                  "machines read floats back as floats")
-    target = ir.ChildTarget(module, fn.name, str(path), arn_placeholder(module), result_spec)
-    fc.info.children[module] = target
+    target = ir.ChildTarget(module, fn.name, str(path), arn_placeholder(module), result_spec, fc.loc(node))
+    fc.info.children.setdefault(module, target)
     kwargs = tuple((name, fc.expr(value)) for name, value in named)
     return ir.CalleeCall(where, (), kwargs, tuple(retriers), fc.loc(node), child=target)
 
@@ -240,11 +240,11 @@ def compile_children(compiled, lambda_arn: str | None = None, _chain: tuple = ()
         if Path(target.path).resolve() in chain:
             from pysfn.compiler.diagnostics import CompileError, Diagnostic, Loc
             names = " -> ".join(p.stem for p in chain) + f" -> {module}"
-            raise CompileError([Diagnostic("error", Loc(str(compiled.source_path), 1, 1),
+            raise CompileError([Diagnostic("error", target.loc or Loc(str(compiled.source_path), 1, 1),
                                            f"child workflows call each other in a cycle ({names})",
                                            "a child execution cannot start its own parent again; move the "
                                            "shared work into a callee")])
-        child = compile_file(target.path, lambda_arn)
+        child = compile_file(target.path, lambda_arn, entry=target.entry)
         for name, pair in compile_children(child, lambda_arn, chain).items():
             out.setdefault(name, pair)
         out.setdefault(module, (target, child))

@@ -169,6 +169,7 @@ class ChildTarget:
     path: str                   # its source file, to compile and deploy it first
     arn: str                    # the StateMachineArn the Task names: ${ChildStateMachineArn_orders_child}
     result_spec: tuple | None   # the child's return annotation (contract spec): floats made floats again
+    loc: Loc | None = None      # the (first) call, for errors about the child
 
 
 @dataclass(frozen=True)

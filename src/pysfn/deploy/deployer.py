@@ -282,7 +282,7 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     for module, target in compiled.children.items():
         child_name = f"{name}-{module.replace('_', '-').replace('.', '-')}"
         echo(f"child workflow {module}.{target.entry}() as {child_name}:")
-        child = deploy(target.path, child_name, region=region, endpoint_url=endpoint_url, echo=echo,
+        child = deploy(target.path, child_name, region=region, endpoint_url=endpoint_url, echo=echo, entry=target.entry,
                        requirements_file=requirements_file, arch=arch, no_dependencies=no_dependencies,
                        bucket=bucket)
         d.created.extend(child.created)
