@@ -272,3 +272,12 @@ def test_aws_stepfunctions_start_execution_stays_request_response():
               "    return r['ExecutionArn']\n")
     tasks = [s for s in compile_source(source, "starter.py").definition["States"].values() if s["Type"] == "Task"]
     assert [t["Resource"] for t in tasks] == ["arn:aws:states:::aws-sdk:sfn:startExecution"]
+
+
+def test_an_express_parent_is_refused_at_the_child_call():
+    from click.testing import CliRunner
+    from pysfn.cli import cli
+    result = CliRunner().invoke(cli, ["template", str(PARENT), "--express", "--no-warnings"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "orders_parent.py:16:19: error: an Express state machine cannot wait for the child workflow " \
+           "'orders_child.charge'" in result.stderr

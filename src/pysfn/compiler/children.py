@@ -249,3 +249,15 @@ def compile_children(compiled, lambda_arn: str | None = None, _chain: tuple = ()
             out.setdefault(name, pair)
         out.setdefault(module, (target, child))
     return out
+
+
+def refuse_express(compiled) -> None:
+    """An Express machine cannot wait for a child: Step Functions runs the Run a Job (``.sync``)
+    pattern in Standard workflows only. A CompileError at the first child call."""
+    from pysfn.compiler.diagnostics import CompileError, Diagnostic, Loc
+    for target in getattr(compiled, "children", {}).values():
+        raise CompileError([Diagnostic("error", target.loc or Loc(str(compiled.source_path), 1, 1),
+                                       f"an Express state machine cannot wait for the child workflow "
+                                       f"'{target.module}.{target.entry}': Step Functions runs .sync integrations "
+                                       "in Standard workflows only",
+                                       "deploy this workflow as Standard (without --express)")])

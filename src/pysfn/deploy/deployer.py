@@ -266,7 +266,7 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     ``arch`` and the runtime's Python; over 50 MB it must go through S3 (``bucket``). ``warn``
     receives the compiler's warnings (once), before anything is created."""
     from pysfn.compiler import compile_file
-    from pysfn.compiler.children import compile_children
+    from pysfn.compiler.children import compile_children, refuse_express
     from pysfn.packaging import build_zip_bytes
     from pysfn.packaging.dependencies import bundle
     check_name(name)  # AWS's naming rules for every resource named after it, before any call
@@ -276,6 +276,8 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     compiled = compile_file(source, entry=entry)
     warn(compiled.warnings)
     compile_children(compiled)  # a child that does not compile stops the deploy before any AWS call
+    if express:
+        refuse_express(compiled)
     # Child workflows first (compiler/children.py): each deployed as NAME-<module> with its own
     # dispatcher and roles (and its own children before it); the parent's definition gets their ARNs.
     child_arns: dict[str, str] = {}

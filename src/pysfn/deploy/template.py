@@ -129,9 +129,11 @@ def template(compiled, fmt: str = "cloudformation", express: bool = False, arch:
     the S3 key of its own zip, ``pysfn package orders_child.py``, is the parameter
     ``OrdersChildCodeKey``, or for SAM the file ``orders-child-dispatcher.zip``), and the parent's
     definition gets each child machine's ARN through ``DefinitionSubstitutions``."""
-    from pysfn.compiler.children import compile_children, substitution_key
+    from pysfn.compiler.children import compile_children, refuse_express, substitution_key
     if fmt not in FORMATS:
         raise ValueError(f"unknown template format {fmt!r}: {' or '.join(FORMATS)}")
+    if express:
+        refuse_express(compiled)
     kind = "EXPRESS" if express else "STANDARD"
     description = f"pysfn: {compiled.entry}() of {compiled.source_path.name}, its dispatcher Lambda and roles"
     outputs = {
