@@ -58,6 +58,8 @@ def test_the_call_compiles_to_a_child_execution_inside_a_parallel():
     assert [c["ErrorEquals"] for c in children[0]["Catch"]] == [["ChargeDeclined"]]
     assert list(compiled.children) == ["orders_child"]
     assert [t.entry for t, _ in compile_children(compiled).values()] == ["charge"]
+    from pysfn.compiler.explain import explain
+    assert "child execution of orders_child.charge (states:startExecution.sync:2)" in explain(compiled)
 
 
 @pytest.mark.parametrize("inp", CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
@@ -163,6 +165,13 @@ def test_deploy_deploys_the_child_first_and_passes_its_arn(monkeypatch):
             next(i for i, line in enumerate(lines) if line.startswith("deployed orders:"))
         again = deploy(PARENT, "orders", no_dependencies=True)  # in place: nothing new
         assert again.created == [] and again.state_machine_arn == result.state_machine_arn
+        from pysfn.deploy.destroy import destroy, plan
+        the_plan = plan("orders")
+        assert [r.name for r in the_plan.remove] == [
+            "orders", "orders-dispatcher", "orders-pysfn-machine", "orders-pysfn-lambda", "orders-orders-child",
+            "orders-orders-child-dispatcher", "orders-orders-child-pysfn-machine", "orders-orders-child-pysfn-lambda"]
+        destroy(the_plan)
+        assert sfn.list_state_machines()["stateMachines"] == []
 
 
 @pytest.mark.parametrize("fmt", ["cloudformation", "sam"])

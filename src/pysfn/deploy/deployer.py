@@ -286,7 +286,7 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
         echo(f"child workflow {module}.{target.entry}() as {child_name}:")
         child = deploy(target.path, child_name, region=region, endpoint_url=endpoint_url, echo=echo, entry=target.entry,
                        requirements_file=requirements_file, arch=arch, no_dependencies=no_dependencies,
-                       bucket=bucket)
+                       bucket=bucket, warn=warn)
         d.created.extend(child.created)
         d.updated.extend(child.updated)
         child_arns[target.arn] = child.state_machine_arn
