@@ -27,6 +27,7 @@ from pysfn.runner import LocalWorkflow, error_message
 
 HERE = Path(__file__).parent / "child_workflows"
 PARENT = HERE / "orders_parent.py"
+BATCH = HERE / "batch_parent.py"
 CHILD = HERE / "orders_child.py"
 
 CASES = [
@@ -41,8 +42,31 @@ CASES = [
 ]
 
 
-def _native(inp):
-    return comparable(run_native(import_workflow(PARENT), "place", inp))
+BATCH_CASES = [
+    {"orders": ["ab", "skip", "Straße"], "amount": 2.0},
+    {"orders": ["👍"], "amount": 0.5},
+    {"orders": ["", "x"], "amount": 1.0},        # "" charges nothing: ChargeDeclined, caught
+    {"orders": ["x", "y" * 600], "amount": 2.0},  # over the limit inside the Map: uncaught
+]
+
+
+def _native(inp, path=PARENT, entry="place"):
+    return comparable(run_native(import_workflow(path), entry, inp))
+
+
+def _local(path, inp):
+    local = LocalWorkflow.from_source(path).run(inp)
+    compiled = {"status": local.status}
+    if local.status == "SUCCEEDED":
+        compiled["output"] = local.output
+    else:
+        compiled.update(error=local.error, cause=error_message(local.cause))
+    return comparable(compiled)
+
+
+@pytest.mark.parametrize("inp", BATCH_CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
+def test_child_executions_in_a_map_natively_and_in_pysfn_local(inp):
+    assert _local(BATCH, inp) == _native(inp, BATCH, "batch")
 
 
 def test_the_call_compiles_to_a_child_execution_inside_a_parallel():
@@ -87,7 +111,8 @@ CHILD_LAMBDA = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:child-dispatcher"
 def workers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("children")
     out = {}
-    for name, path, arn in (("parent", PARENT, PARENT_LAMBDA), ("child", CHILD, CHILD_LAMBDA)):
+    for name, path, arn in (("parent", PARENT, PARENT_LAMBDA), ("child", CHILD, CHILD_LAMBDA),
+                            ("batch", BATCH, PARENT_LAMBDA)):
         compiled = compile_file(path, lambda_arn=arn)
         zip_path = tmp / f"{name}.zip"
         build_zip(path, zip_path, compiled.callees, compiled.local_modules, compiled.extracted_source)
@@ -107,8 +132,8 @@ def moto_sfn(monkeypatch):
         yield boto3.client("stepfunctions", region_name=REGION)
 
 
-def _oracle_run(workers, sfn, inp):
-    (parent, parent_worker), (child, child_worker) = workers["parent"], workers["child"]
+def _oracle_run(workers, sfn, inp, which="parent"):
+    (parent, parent_worker), (child, child_worker) = workers[which], workers["child"]
     iam = boto3.client("iam", region_name=REGION)
     role = iam.create_role(RoleName="child-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     arn = sfn.create_state_machine(name="orders-child", definition=json.dumps(child.definition),
@@ -126,6 +151,11 @@ def _oracle_run(workers, sfn, inp):
 @pytest.mark.parametrize("inp", CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
 def test_parent_and_child_in_the_oracle(workers, moto_sfn, inp):
     assert comparable(_oracle_run(workers, moto_sfn, inp)) == _native(inp)
+
+
+@pytest.mark.parametrize("inp", BATCH_CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
+def test_child_executions_in_a_map_in_the_oracle(workers, moto_sfn, inp):
+    assert comparable(_oracle_run(workers, moto_sfn, inp, "batch")) == _native(inp, BATCH, "batch")
 
 
 # ---------------------------------------------------------------------- deploy and template
