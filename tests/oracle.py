@@ -28,6 +28,9 @@ few measured ways, so narrow patches are applied when this module is imported
     botocore-shape renaming it relies on, so the PascalCase Arguments reached boto3 as is (a
     ``KeyError`` became ``States.Runtime``), the responses stayed camelCase, and an execution
     started without ``Name`` was named ``None`` (AWS generates a UUID).
+11. DescribeExecution's ``output`` is JSON text when the machine ran in moto's interpreter: a
+    child that returned a string (``"a:3"``) came back as the bare text ``a:3`` (moto's response
+    passes a ``str`` output through as if it were JSON already), which ``.sync:2`` cannot parse.
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -129,6 +132,7 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
     _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_parameters",                         # patch 10
     _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_response",                           # patch 10
+    "moto.stepfunctions.responses:StepFunctionResponse.describe_execution",                     # patch 11
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -433,6 +437,26 @@ def _sfn_response(self, response: Any, boto_service_name=None, service_action_na
 
 _sfn_task.StateTaskServiceSfn._normalise_parameters = _sfn_request
 _sfn_task.StateTaskServiceSfn._normalise_response = _sfn_response
+
+
+
+# Patch 11: the parser backend keeps an execution's output as the value itself; moto's response
+# sends a str value as it is (the older backend keeps JSON text there). Its JSON text instead.
+import moto.stepfunctions.responses as _sfn_responses  # noqa: E402
+from moto.stepfunctions.parser.backend.execution import Execution as _ParserExecution  # noqa: E402
+
+_describe_execution = _sfn_responses.StepFunctionResponse.describe_execution
+
+
+def _describe_execution_as_json(self):
+    result = _describe_execution(self)
+    execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
+    if isinstance(execution, _ParserExecution) and isinstance(result.result, dict) and "output" in result.result:
+        result.result["output"] = to_json_str(execution.output, separators=(",", ":"))
+    return result
+
+
+_sfn_responses.StepFunctionResponse.describe_execution = _describe_execution_as_json
 
 
 def python_invoke(fn: Callable[[Any], Any]) -> Invoke:

@@ -28,6 +28,7 @@ from pysfn.runner import LocalWorkflow, error_message
 HERE = Path(__file__).parent / "child_workflows"
 PARENT = HERE / "orders_parent.py"
 BATCH = HERE / "batch_parent.py"
+TYPED = HERE / "typed_parent.py"
 CHILD = HERE / "orders_child.py"
 
 CASES = [
@@ -62,6 +63,20 @@ def _local(path, inp):
     else:
         compiled.update(error=local.error, cause=error_message(local.cause))
     return comparable(compiled)
+
+
+TYPED_CASES = [
+    {"label": "a", "x": None, "k": 3},
+    {"label": "Straße", "x": 2.0, "k": 3},     # a whole float for `m: int | None`: TypeError natively
+    {"label": "a", "x": 2.5, "k": 0},          # not whole: the child's own check says the same
+    {"label": 5, "x": 2.0, "k": 3},            # `label: str` fails first, in the child's order
+    {"label": "a", "x": -0.0, "k": 3},
+]
+
+
+@pytest.mark.parametrize("inp", TYPED_CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
+def test_whole_floats_for_int_parameters_natively_and_in_pysfn_local(inp):
+    assert _local(TYPED, inp) == _native(inp, TYPED, "main")
 
 
 @pytest.mark.parametrize("inp", BATCH_CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
@@ -112,7 +127,8 @@ def workers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("children")
     out = {}
     for name, path, arn in (("parent", PARENT, PARENT_LAMBDA), ("child", CHILD, CHILD_LAMBDA),
-                            ("batch", BATCH, PARENT_LAMBDA)):
+                            ("batch", BATCH, PARENT_LAMBDA), ("typed", TYPED, PARENT_LAMBDA),
+                            ("typed_child", HERE / "typed_child.py", CHILD_LAMBDA)):
         compiled = compile_file(path, lambda_arn=arn)
         zip_path = tmp / f"{name}.zip"
         build_zip(path, zip_path, compiled.callees, compiled.local_modules, compiled.extracted_source)
@@ -132,13 +148,13 @@ def moto_sfn(monkeypatch):
         yield boto3.client("stepfunctions", region_name=REGION)
 
 
-def _oracle_run(workers, sfn, inp, which="parent"):
-    (parent, parent_worker), (child, child_worker) = workers[which], workers["child"]
+def _oracle_run(workers, sfn, inp, which="parent", child_name="child", module="orders_child"):
+    (parent, parent_worker), (child, child_worker) = workers[which], workers[child_name]
     iam = boto3.client("iam", region_name=REGION)
     role = iam.create_role(RoleName="child-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     arn = sfn.create_state_machine(name="orders-child", definition=json.dumps(child.definition),
                                    roleArn=role)["stateMachineArn"]
-    definition = json.loads(json.dumps(parent.definition).replace("${" + substitution_key("orders_child") + "}", arn))
+    definition = json.loads(json.dumps(parent.definition).replace("${" + substitution_key(module) + "}", arn))
 
     def invoke(function, payload):
         return (child_worker if function == CHILD_LAMBDA else parent_worker).invoke(payload)
@@ -151,6 +167,12 @@ def _oracle_run(workers, sfn, inp, which="parent"):
 @pytest.mark.parametrize("inp", CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
 def test_parent_and_child_in_the_oracle(workers, moto_sfn, inp):
     assert comparable(_oracle_run(workers, moto_sfn, inp)) == _native(inp)
+
+
+@pytest.mark.parametrize("inp", TYPED_CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))
+def test_whole_floats_for_int_parameters_in_the_oracle(workers, moto_sfn, inp):
+    result = _oracle_run(workers, moto_sfn, inp, "typed", "typed_child", "typed_child")
+    assert comparable(result) == _native(inp, TYPED, "main")
 
 
 @pytest.mark.parametrize("inp", BATCH_CASES, ids=lambda c: json.dumps(c, ensure_ascii=False))

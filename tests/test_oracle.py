@@ -50,7 +50,7 @@ def succeeded(result) -> object:
 
 def test_patch_points_exist():
     oracle.check_patch_points()
-    assert len(oracle.PATCHED_NAMES) == 20
+    assert len(oracle.PATCHED_NAMES) == 21
 
 
 def test_moto_version_is_pinned():

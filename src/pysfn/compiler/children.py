@@ -145,7 +145,8 @@ def child_call(fc, node: ast.Call, retriers: tuple) -> ir.CalleeCall | None:
         rep.warn(node, f"the child workflow '{where}' runs as its own execution: " + "; ".join(problems),
                  f"annotate 'def {fn.name}' (parameters and return: float, list[float], a TypedDict) so both "
                  "machines read floats back as floats")
-    target = ir.ChildTarget(module, fn.name, str(path), arn_placeholder(module), result_spec, fc.loc(node))
+    specs = tuple((p.arg, spec_or_none(p.annotation, child)) for p in a.args + a.kwonlyargs)
+    target = ir.ChildTarget(module, fn.name, str(path), arn_placeholder(module), result_spec, fc.loc(node), specs)
     fc.info.children.setdefault(module, target)
     kwargs = tuple((name, fc.expr(value)) for name, value in named)
     return ir.CalleeCall(where, (), kwargs, tuple(retriers), fc.loc(node), child=target)
@@ -179,6 +180,32 @@ def _fail_fields() -> tuple[str, str]:
     return error, cause
 
 
+def _int_check(call: ir.CalleeCall, task: str) -> tuple[list, list] | None:
+    """Choice rules that fail as the child's own input check fails natively where JSON cannot tell:
+    a whole float given for a parameter declared ``int`` (natively ``TypeError: charge() input 'n'
+    must be int, not float``; the child's machine would read the JSON number ``2`` as an int).
+    The parameters are checked in the child's order, as its check does: the first that fails its
+    annotation otherwise goes on to the child, which reports it itself. Returns (rules, the
+    messages of the rules whose ``Next`` is None: a Fail each), or None when no int is passed."""
+    from pysfn.compiler.jsonata import T, expression, wrap
+    from pysfn.compiler.numbers import is_float, output
+    from pysfn.compiler.signature import _matches
+    given = dict(call.kwargs)
+    rules, messages = [], []
+    for name, spec in call.child.params:
+        if name not in given or spec is None:
+            continue
+        x = expression(given[name])
+        if spec in (("int",), ("optional", ("int",))):
+            rules.append({"Condition": wrap(is_float(x)), "Next": None})
+            messages.append(f"{call.child.entry}() input '{name}' must be "
+                            f"{'int' if spec == ('int',) else 'int | None'}, not float")
+        else:
+            v = f"{T}cv"
+            rules.append({"Condition": wrap(f"({v} := {output(x)}; $not({_matches(spec, v)}))"), "Next": task})
+    return (rules, messages) if messages else None
+
+
 def child_task(lw, m, call: ir.CalleeCall, assign: dict, cont, catchers):
     """The Parallel around the child's Task (see the module docstring), as a lowering thunk."""
     from pysfn.compiler.jsonata import template, wrap
@@ -190,6 +217,7 @@ def child_task(lw, m, call: ir.CalleeCall, assign: dict, cont, catchers):
     def build(name: str) -> dict:
         task, failed = lw.names.reserve(f"Start_{target.module}_L{line}"), lw.names.reserve(f"Child_failed_L{line}")
         error, cause = _fail_fields()
+        check = _int_check(call, task)
         branch = {"StartAt": task, "States": {
             task: {"Type": "Task", "Comment": lw.comment(call.loc), "Resource": START_SYNC,
                    # the child reads plain JSON: whole floats' tags decoded (numbers.py)
@@ -199,6 +227,16 @@ def child_task(lw, m, call: ir.CalleeCall, assign: dict, cont, catchers):
                    "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": failed}]},
             failed: {"Type": "Fail", "Comment": f"the child {target.module}.{target.entry} failed: its own error",
                      "Error": wrap(error), "Cause": wrap(cause)}}}
+        if check is not None:  # before the child: what its input check would say natively
+            rules, messages = check
+            check_name = lw.names.reserve(f"Check_{target.module}_L{line}")
+            states = {check_name: {"Type": "Choice", "Comment": "the child's input check, where JSON cannot tell "
+                                   "a whole float from an int", "Choices": rules, "Default": task}}
+            for rule, message in zip([r for r in rules if r["Next"] is None], messages):
+                rule["Next"] = lw.names.reserve(f"Child_TypeError_L{line}")
+                states[rule["Next"]] = {"Type": "Fail", "Comment": "natively a TypeError of the child's @PSF.main",
+                                        "Error": "TypeError", "Cause": message}
+            branch = {"StartAt": check_name, "States": {**states, **branch["States"]}}
         state = {"Type": "Parallel", "Comment": lw.comment(call.loc), "Branches": [branch]}
         if assign:
             state["Assign"] = assign

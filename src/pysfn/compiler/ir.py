@@ -170,6 +170,7 @@ class ChildTarget:
     arn: str                    # the StateMachineArn the Task names: ${ChildStateMachineArn_orders_child}
     result_spec: tuple | None   # the child's return annotation (contract spec): floats made floats again
     loc: Loc | None = None      # the (first) call, for errors about the child
+    params: tuple = ()          # (name, contract spec) of its parameters, in order (its input check)
 
 
 @dataclass(frozen=True)
