@@ -342,3 +342,12 @@ def test_an_express_parent_is_refused_at_the_child_call():
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert "orders_parent.py:16:19: error: an Express state machine cannot wait for the child workflow " \
            "'orders_child.charge'" in result.stderr
+
+
+def test_a_negative_zero_is_the_warned_difference():
+    """JSON has no -0.0: the child gets 0.0 (the warning at the call says so), natively -0.0."""
+    compiled = compile_file(PARENT)
+    assert all("-0.0 passed or returned arrives as 0.0" in w.message for w in compiled.warnings)
+    inp = {"order": "n", "amount": -0.0, "quantity": 1, "prices": []}
+    assert run_native(import_workflow(PARENT), "place", inp)["output"]["str"] == "-0.0"
+    assert LocalWorkflow.from_compiled(compiled).run(inp).output["str"] == "0.0"
