@@ -89,10 +89,14 @@ def test_the_call_compiles_to_a_child_execution_inside_a_parallel():
     assert child_targets(compiled.definition) == ["${" + substitution_key("orders_child") + "}"]
     children = [s for s in compiled.definition["States"].values() if s["Type"] == "Parallel"]
     assert len(children) == 2
-    task = next(iter(children[0]["Branches"][0]["States"].values()))
-    assert task["Resource"] == START_SYNC
-    assert set(task["Arguments"]["Input"]) == {"order", "amount", "quantity", "prices"}
-    assert set(next(iter(children[1]["Branches"][0]["States"].values()))["Arguments"]["Input"]) == {"order", "amount"}
+    first, second = ([s for s in c["Branches"][0]["States"].values() if s["Type"] == "Task"] for c in children)
+    assert [t["Resource"] for t in first + second] == [START_SYNC, START_SYNC]
+    assert set(first[0]["Arguments"]["Input"]) == {"order", "amount", "quantity", "prices"}
+    assert set(second[0]["Arguments"]["Input"]) == {"order", "amount"}
+    # `quantity: int` of the child is checked before it starts (a whole float is its TypeError)
+    start = children[0]["Branches"][0]["StartAt"]
+    assert children[0]["Branches"][0]["States"][start]["Type"] == "Choice"
+    assert children[1]["Branches"][0]["States"][children[1]["Branches"][0]["StartAt"]]["Type"] == "Task"
     # the except clause of the parent sits on the Parallel, under the child's error name
     assert [c["ErrorEquals"] for c in children[0]["Catch"]] == [["ChargeDeclined"]]
     assert list(compiled.children) == ["orders_child"]
