@@ -22,13 +22,14 @@ few measured ways, so narrow patches are applied when this module is imported
 7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
 8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
 9. Number literals too (moto made a negative integer a float: -1 became -1.0).
-10. ``states:startExecution`` (child workflows) with the API's member names as Step Functions
+10. A Map's iterations one at a time, in item order (as pysfn.local runs them).
+11. ``states:startExecution`` (child workflows) with the API's member names as Step Functions
     takes them (``StateMachineArn``, ``Input``) and gives them (``ExecutionArn``, ``Output``,
     ``Error``, ``Cause``). moto keeps LocalStack's Step Functions integration but stubs out the
     botocore-shape renaming it relies on, so the PascalCase Arguments reached boto3 as is (a
     ``KeyError`` became ``States.Runtime``), the responses stayed camelCase, and an execution
     started without ``Name`` was named ``None`` (AWS generates a UUID).
-11. DescribeExecution's ``output`` is JSON text when the machine ran in moto's interpreter: a
+12. DescribeExecution's ``output`` is JSON text when the machine ran in moto's interpreter: a
     child that returned a string (``"a:3"``) came back as the bare text ``a:3`` (moto's response
     passes a ``str`` output through as if it were JSON already), which ``.sync:2`` cannot parse.
 
@@ -57,6 +58,8 @@ Known differences from AWS (found by ``tests/test_oracle.py``; keep the compiler
   "entered at the event id #N" is one lower, "returned nothing (undefined)" does not name the field,
   "Map state input must be an array but was: <class 'bool'>" names the Python type, and an invalid
   Wait ``Timestamp`` is ``States.Runtime`` (AWS: ``States.QueryEvaluationError``).
+* (Patched, 10) Map iterations run one at a time in item order (moto: a thread each), so a failing
+  iteration stops the Map after the same Lambda calls in every run.
 * ``transitions`` counts ``*StateEntered`` history events: a Retry does not enter the state again,
   so retries are not in it (AWS bills them as transitions); ``lambda_calls`` counts every attempt.
 """
@@ -80,6 +83,7 @@ import jsonata.jsonata as _jsonata_python
 import moto
 import moto.stepfunctions.parser.asl.component.common.assign.assign_decl as _assign_decl
 import moto.stepfunctions.parser.asl.component.state.exec.execute_state as _execute_state
+import moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.inline_iteration_component as _inline_map
 import moto.stepfunctions.parser.asl.component.state.choice.choice_rule as _choice_rule
 import moto.stepfunctions.parser.asl.component.state.choice.state_choice as _state_choice
 import moto.stepfunctions.parser.asl.component.state.state as _state
@@ -130,9 +134,11 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitAssign_template_value_terminal_float",     # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitJsonata_template_value_terminal_float",    # patch 9
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
-    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_parameters",                         # patch 10
-    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_response",                           # patch 10
-    "moto.stepfunctions.responses:StepFunctionResponse.describe_execution",                     # patch 11
+    _PREFIX + "component.state.exec.state_map.iteration.inline_iteration_component:"
+              "InlineIterationComponent._launch_worker",                                      # patch 10
+    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_parameters",                         # patch 11
+    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_response",                           # patch 11
+    "moto.stepfunctions.responses:StepFunctionResponse.describe_execution",                     # patch 12
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -362,6 +368,20 @@ _preprocessor.Preprocessor.visitPayload_value_float = (
     lambda self, ctx: _preprocessor.PayloadValueFloat(val=_json_number(ctx)))
 
 
+# Patch 10: a Map's iterations run one after the other, in item order, as in pysfn.local. moto starts
+# one thread per iteration (up to MaxConcurrency); when an iteration fails, how many of the others
+# had already called their Lambda depends on the threads' interleaving (on AWS too), so the Lambda
+# call counts the differential tests compare were a race. One worker in this thread takes the jobs
+# in order and stops at the first failure (moto's JobPool hands out no job after one failed).
+def _run_worker_here(self, env, eval_input, job_pool):
+    worker = self._create_worker(env=env, eval_input=eval_input, job_pool=job_pool)
+    worker.eval()
+    return worker
+
+
+_inline_map.InlineIterationComponent._launch_worker = _run_worker_here
+
+
 # Lambda calls. Executions run one at a time (`_one_execution`); while one runs, `_current` holds
 # its invoke function, so every worker thread of its Map/Parallel states reaches the same one.
 class _Current:
@@ -403,7 +423,7 @@ def _invoke_lambda(parameters: dict, region: str, state_credentials: Any) -> dic
 lambda_eval_utils._invoke_lambda_function = _invoke_lambda
 
 
-# Patch 10: the Step Functions integration speaks the API's member names in PascalCase (as on AWS).
+# Patch 11: the Step Functions integration speaks the API's member names in PascalCase (as on AWS).
 # The request's top-level members are renamed to boto3's camelCase after moto's own normalisation
 # (which turns an object Input into JSON text); the responses (StartExecution's, and the
 # DescribeExecution of .sync / .sync:2, whose input and output moto already made JSON for :2) get
@@ -440,7 +460,7 @@ _sfn_task.StateTaskServiceSfn._normalise_response = _sfn_response
 
 
 
-# Patch 11: the parser backend keeps an execution's output as the value itself; moto's response
+# Patch 12: the parser backend keeps an execution's output as the value itself; moto's response
 # sends a str value as it is (the older backend keeps JSON text there). Its JSON text instead.
 import moto.stepfunctions.responses as _sfn_responses  # noqa: E402
 from moto.stepfunctions.parser.backend.execution import Execution as _ParserExecution  # noqa: E402

@@ -254,7 +254,7 @@ def test_the_template_holds_both_machines_and_passes_cfn_lint(tmp_path, fmt):
 
 
 def test_the_oracle_runs_sync2_child_executions_with_the_api_member_names(moto_sfn):
-    """Patch 10 of tests/oracle.py: Step Functions' own members (PascalCase), Output as JSON for
+    """Patch 11 of tests/oracle.py: Step Functions' own members (PascalCase), Output as JSON for
     .sync:2, and a failed child as States.TaskFailed whose Cause holds its Error and Cause;
     pysfn.local gives the same shape."""
     from pysfn.local import run_definition

@@ -50,7 +50,7 @@ def succeeded(result) -> object:
 
 def test_patch_points_exist():
     oracle.check_patch_points()
-    assert len(oracle.PATCHED_NAMES) == 21
+    assert len(oracle.PATCHED_NAMES) == 22
 
 
 def test_moto_version_is_pinned():
@@ -402,3 +402,21 @@ def test_fact_i_parse_of_non_json(text, error, cause_part):
 def test_fact_undefined_expression_is_query_evaluation_error():
     result = run(machine({"A": {"Type": "Pass", "Output": "{% $states.input.missing %}", "End": True}}), {})
     assert result["error"] == "States.QueryEvaluationError"
+
+
+@pytest.mark.parametrize("items, calls", [([-1, 1, 2, 3], 1), ([1, 2, -1, 3], 3), ([1, 2, 3, 4], 4)])
+def test_map_iterations_run_in_item_order_and_stop_at_the_first_failure(items, calls):
+    """Patch 10: the same Lambda calls in every run (moto's threads made the count a race)."""
+    seen = []
+
+    def invoke(function_name, payload):
+        seen.append(payload)
+        return {"errorType": "ValueError", "errorMessage": "negative"} if payload < 0 else {"ok": payload * 2}
+    body = {"StartAt": "T", "States": {"T": task("{% $states.input %}", End=True)}}
+    definition = machine({"M": {"Type": "Map", "Items": "{% $states.input %}", "ItemProcessor": body,
+                                "End": True}})
+    for _ in range(5):
+        seen.clear()
+        result = run(definition, items, invoke)
+        assert (result["lambda_calls"], seen) == (calls, items[:calls])
+        assert result["status"] == ("SUCCEEDED" if calls == len(items) else "FAILED")
