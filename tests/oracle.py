@@ -26,6 +26,15 @@ few measured ways, so narrow patches are applied when this module is imported
 11. A callback's answer sent before a Task with ``HeartbeatSeconds`` starts waiting is kept (moto
     waited for a heartbeat and timed out). Callbacks are answered by ``execute(..., respond=)``.
 12. A missed heartbeat is ``States.HeartbeatTimeout`` (moto said ``States.Timeout``).
+13. ``states:startExecution`` (child workflows) with the API's member names as Step Functions
+    takes them (``StateMachineArn``, ``Input``) and gives them (``ExecutionArn``, ``Output``,
+    ``Error``, ``Cause``). moto keeps LocalStack's Step Functions integration but stubs out the
+    botocore-shape renaming it relies on, so the PascalCase Arguments reached boto3 as is (a
+    ``KeyError`` became ``States.Runtime``), the responses stayed camelCase, and an execution
+    started without ``Name`` was named ``None`` (AWS generates a UUID).
+14. DescribeExecution's ``output`` is JSON text when the machine ran in moto's interpreter: a
+    child that returned a string (``"a:3"``) came back as the bare text ``a:3`` (moto's response
+    passes a ``str`` output through as if it were JSON already), which ``.sync:2`` cannot parse.
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -68,6 +77,7 @@ import logging
 import os
 import threading
 import types
+import uuid
 from typing import Any, Callable
 
 import jsonata
@@ -108,6 +118,7 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/oracle"
 
 _PREFIX = "moto.stepfunctions.parser.asl."
+_SFN_TASK = "component.state.exec.state_task.service.state_task_service_sfn"
 # Every moto attribute this module replaces, as "module:attribute.path".
 PATCHED_NAMES = [
     _PREFIX + "jsonata.jsonata:_eval_jsonata",                                   # patch 1
@@ -132,6 +143,9 @@ PATCHED_NAMES = [
               "InlineIterationComponent._launch_worker",                                      # patch 10
     _PREFIX + "eval.callback.callback:CallbackEndpoint.setup_heartbeat_endpoint",              # patch 11
     _PREFIX + "component.state.exec.state_task.state_task:StateTask._from_error",              # patch 12
+    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_parameters",                         # patch 13
+    _PREFIX + _SFN_TASK + ":StateTaskServiceSfn._normalise_response",                           # patch 13
+    "moto.stepfunctions.responses:StepFunctionResponse.describe_execution",                     # patch 14
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -481,6 +495,62 @@ def _task_from_error_heartbeat_apart(self, env, ex):
 
 
 _state_task.StateTask._from_error = _task_from_error_heartbeat_apart
+
+
+# Patch 13: the Step Functions integration speaks the API's member names in PascalCase (as on AWS).
+# The request's top-level members are renamed to boto3's camelCase after moto's own normalisation
+# (which turns an object Input into JSON text); the responses (StartExecution's, and the
+# DescribeExecution of .sync / .sync:2, whose input and output moto already made JSON for :2) get
+# their members PascalCase, nested structures too (InputDetails.Included), never the user's
+# values inside Input/Output.
+_sfn_task = importlib.import_module(_PREFIX + _SFN_TASK)
+_sfn_parameters = _sfn_task.StateTaskServiceSfn._normalise_parameters
+
+
+def _sfn_request(self, parameters: dict, boto_service_name=None, service_action_name=None) -> None:
+    _sfn_parameters(self, parameters, boto_service_name=boto_service_name, service_action_name=service_action_name)
+    for key in [k for k in parameters if k[:1].isupper()]:
+        parameters[key[:1].lower() + key[1:]] = parameters.pop(key)
+    if service_action_name is None and "stateMachineArn" in parameters:
+        parameters.setdefault("name", str(uuid.uuid4()))  # AWS names an execution started without Name
+
+
+def _pascal(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {key[:1].upper() + key[1:]: (item if key in ("input", "output") else _pascal(item))
+            for key, item in value.items()}
+
+
+def _sfn_response(self, response: Any, boto_service_name=None, service_action_name=None) -> None:
+    if isinstance(response, dict):
+        renamed = _pascal(response)
+        response.clear()
+        response.update(renamed)
+
+
+_sfn_task.StateTaskServiceSfn._normalise_parameters = _sfn_request
+_sfn_task.StateTaskServiceSfn._normalise_response = _sfn_response
+
+
+
+# Patch 14: the parser backend keeps an execution's output as the value itself; moto's response
+# sends a str value as it is (the older backend keeps JSON text there). Its JSON text instead.
+import moto.stepfunctions.responses as _sfn_responses  # noqa: E402
+from moto.stepfunctions.parser.backend.execution import Execution as _ParserExecution  # noqa: E402
+
+_describe_execution = _sfn_responses.StepFunctionResponse.describe_execution
+
+
+def _describe_execution_as_json(self):
+    result = _describe_execution(self)
+    execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
+    if isinstance(execution, _ParserExecution) and isinstance(result.result, dict) and "output" in result.result:
+        result.result["output"] = to_json_str(execution.output, separators=(",", ":"))
+    return result
+
+
+_sfn_responses.StepFunctionResponse.describe_execution = _describe_execution_as_json
 
 
 def python_invoke(fn: Callable[[Any], Any]) -> Invoke:

@@ -284,6 +284,7 @@ def _json_line(value) -> str:
 
 def _local_workflow(compiled):
     """The compiled machine with its module's handler loaded in-process, or one error line."""
+    from pysfn.compiler import CompileError
     from pysfn.packaging import PackagingError
     from pysfn.runner import LocalWorkflow
     try:
@@ -291,6 +292,8 @@ def _local_workflow(compiled):
             return LocalWorkflow.from_compiled(compiled)
     except PackagingError as e:
         _fail(f"error: {e}")
+    except CompileError as e:  # a child workflow it calls (compiler/children.py)
+        fail(e.render())
     except Exception as e:  # the user's module raised while being imported
         _fail(f"error: importing {compiled.source_path} raised {type(e).__name__}: {e}")
 
@@ -365,7 +368,8 @@ def run_command(source, input_text, entry, definition, stats, trace, express, ma
     try:
         with _stdout_to_stderr():
             result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else _no_dispatcher,
-                                    limits=limits, respond=respond)
+                                    limits=limits, respond=respond,
+                                    children=workflow.children if workflow else None)
     except _NoDispatcher as e:
         _fail(f"error: {definition} calls the Lambda function {e.args[0]}, and no SOURCE was given to serve it\n"
               f"hint: name the workflow module whose callees it calls: pysfn run SOURCE --definition {definition}")

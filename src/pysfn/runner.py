@@ -22,6 +22,7 @@ class LocalWorkflow:
     definition: dict
     dispatcher: InProcessDispatcher
     raises: dict = field(default_factory=dict)  # Fail state -> class raised there (failures.raise_sites)
+    children: dict = field(default_factory=dict)  # child machine ARN -> (definition, invoke) (compiler/children.py)
 
     @classmethod
     def from_source(cls, source_path, entry: str | None = None, module=None) -> "LocalWorkflow":
@@ -34,7 +35,7 @@ class LocalWorkflow:
         return cls(compiled.source_path, compiled.entry, compiled.definition,
                    InProcessDispatcher(compiled.source_path, compiled.callees,
                                        compiled.extracted_source, module),
-                   failures.raise_sites(compiled.definition, compiled.workflow))
+                   failures.raise_sites(compiled.definition, compiled.workflow), local_children(compiled))
 
     def run(self, inp, **options):
         """Run the compiled machine on ``inp``: a ``pysfn.local.ExecutionResult``. Callbacks
@@ -43,6 +44,7 @@ class LocalWorkflow:
         from pysfn import callbacks
         from pysfn.local import run_definition
         options.setdefault("respond", callbacks.answer)
+        options.setdefault("children", self.children)
         return run_definition(self.definition, json.loads(json.dumps(inp)), self.dispatcher.invoke, **options)
 
     def call(self, **kwargs):
@@ -63,6 +65,15 @@ class LocalWorkflow:
 
     def _is_fail_state(self, name: str) -> bool:
         return any(n == name for n, _ in failures.fail_states(self.definition))
+
+
+def local_children(compiled) -> dict:
+    """The child workflows ``compiled`` calls (and theirs), compiled, each served by its own module's
+    in-process handler: the ``children`` map of ``pysfn.local.run_definition``."""
+    from pysfn.compiler.children import compile_children
+    return {target.arn: (child.definition, InProcessDispatcher(child.source_path, child.callees,
+                                                               child.extracted_source).invoke)
+            for target, child in compile_children(compiled).values()}
 
 
 # Kept here for callers of the first versions (pysfn.dispatchers, tests): see pysfn.failures.

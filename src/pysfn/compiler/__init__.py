@@ -42,6 +42,7 @@ class CompileResult:
     extractions: list = field(default_factory=list)  # compiler.extraction.Extraction, in source order
     extracted_source: str | None = None              # the generated module they live in, if any
     workflow: object = None                          # the IR (ir.Workflow), for --explain
+    children: dict = field(default_factory=dict)     # module -> ir.ChildTarget: child workflows it calls
 
 
 def _file_error(path: str, message: str, hint: str | None = None) -> CompileError:
@@ -106,7 +107,8 @@ def compile_source(source: str, filename: str, lambda_arn: str | None = None,
     extracted = generated_module(info.name, Path(filename).name, info.extracted) if info.extracted else None
     return CompileResult(definition=definition, callees=sorted(workflow.callees), module_name=info.name,
                          source_path=Path(filename), entry=workflow.name, warnings=reporter.warnings,
-                         extractions=list(info.extracted), extracted_source=extracted, workflow=workflow)
+                         extractions=list(info.extracted), extracted_source=extracted, workflow=workflow,
+                         children=dict(info.children))
 
 
 def compile_file(path, lambda_arn: str | None = None, entry: str | None = None,

@@ -45,8 +45,9 @@ def explain(result) -> str:
             loc = getattr(node, "loc", None)
             if loc is None or not hasattr(loc, "line"):
                 continue
-            if isinstance(node, ir.CalleeCall) and node.service is not None:
-                note = "calls " + node.service.resource.removeprefix("arn:aws:states:::")
+            if isinstance(node, ir.CalleeCall) and (node.service is not None or node.child is not None):
+                note = ("calls " + node.service.resource.removeprefix("arn:aws:states:::") if node.child is None
+                        else f"child execution of {node.callee} (states:startExecution.sync:2)")
                 if note not in service_lines[loc.line]:
                     service_lines[loc.line].append(note)  # a service integration: a Task, no Lambda
             elif isinstance(node, ir.CalleeCall):

@@ -21,6 +21,7 @@ from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.hoisting import hoist_statement
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.children import child_call
 from pysfn.compiler.integrations import aws_attribute, service_call, service_error_names
 from pysfn.compiler.callbacks import callback_call, callback_error_names, check_timeout_binding
 from pysfn.compiler.promises import USAGE, PromiseCompiler
@@ -629,6 +630,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         service = service_call(self, node)
         if service is not None:  # aws.CLIENT.METHOD(...): a service integration
             return dataclasses.replace(service, retriers=tuple(retriers))
+        child = child_call(self, node, tuple(retriers))
+        if child is not None:  # another workflow's @PSF.main: a child execution (compiler/children.py)
+            return child
         callee = self.callee_of(node.func)
         args = node.args if args is None else args
         keywords = node.keywords if keywords is None else keywords

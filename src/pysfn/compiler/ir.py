@@ -168,6 +168,19 @@ class CallbackWait:
 
 
 @dataclass(frozen=True)
+class ChildTarget:
+    """Another pysfn workflow's entry, called from this one (compiler/children.py): a Task
+    ``states:startExecution.sync:2`` that waits for the child execution's result."""
+    module: str                 # the child's module name: orders_child
+    entry: str                  # its @PSF.main function: charge
+    path: str                   # its source file, to compile and deploy it first
+    arn: str                    # the StateMachineArn the Task names: ${ChildStateMachineArn_orders_child}
+    result_spec: tuple | None   # the child's return annotation (contract spec): floats made floats again
+    loc: Loc | None = None      # the (first) call, for errors about the child
+    params: tuple = ()          # (name, contract spec) of its parameters, in order (its input check)
+
+
+@dataclass(frozen=True)
 class CalleeCall:
     """A call of a callee: one Task state invoking the dispatcher Lambda (or, with ``service``,
     the AWS service itself)."""
@@ -180,6 +193,7 @@ class CalleeCall:
     timeout: int | None = None  # TimeoutSeconds (@PSF.timeout on the callee)
     service: ServiceTarget | None = None  # aws.CLIENT.METHOD(...): a service integration, no Lambda
     callback: CallbackWait | None = None  # PSF.wait_for_callback(callee, ...): args exclude the token
+    child: ChildTarget | None = None      # another workflow's entry: a child execution (kwargs by name)
 
 
 @dataclass(frozen=True)

@@ -424,6 +424,9 @@ class Lowerer:
             return self.service_task(m, call, assign, cont, catchers)
         if call.callback is not None:  # PSF.wait_for_callback: .waitForTaskToken
             return callback_task(self, m, call, assign, cont, catchers)
+        if call.child is not None:  # another workflow's entry: a child execution
+            from pysfn.compiler.children import child_task
+            return child_task(self, m, call, assign, cont, catchers)
         matched = matched_names(catchers, call.retriers, getattr(self, "outer_matched", frozenset()))
 
         def build(name: str) -> dict:
@@ -494,6 +497,9 @@ def call_result(call: ir.CalleeCall) -> str:
     """The JSONata of a call's value, read in its Task's Assign/Output."""
     if call.callback is not None:
         return callback_result()
+    if call.child is not None:
+        from pysfn.compiler.children import child_result
+        return child_result(call)
     if call.service is None:
         return "$states.result.Payload"
     if call.service.result_floats is None:

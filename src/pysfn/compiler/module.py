@@ -44,6 +44,7 @@ class ModuleInfo:
     entry: ast.FunctionDef | None = None                        # set by find_entry
     strict: bool = False                                        # --strict: no extraction
     extracted: list = field(default_factory=list)               # Extractions, filled by the front end
+    children: dict = field(default_factory=dict)                # module -> ir.ChildTarget (compiler/children.py)
 
     def psf_attr(self, node: ast.expr) -> str | None:
         """If ``node`` names a pysfn API (``PSF.parallel`` or an imported ``parallel``), its name."""

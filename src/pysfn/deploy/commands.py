@@ -184,7 +184,9 @@ def template_command(source, fmt, express, entry, output, arch, no_warnings):
     """A CloudFormation or SAM template for SOURCE: the Lambda, the roles and the state machine.
 
     The Lambda's code is the zip of `pysfn package SOURCE -o dispatcher.zip` (SAM uploads it;
-    with CloudFormation, upload it to S3 and pass CodeBucket/CodeKey).
+    with CloudFormation, upload it to S3 and pass CodeBucket/CodeKey). Child workflows SOURCE
+    calls are in the template too, each with its own zip (`pysfn package CHILD.py`; the parameter
+    <Child>CodeKey, or for SAM <child>-dispatcher.zip).
 
     Exit status: 0 written, 1 an error in SOURCE or the file cannot be written, 2 a usage error.
     """
@@ -195,7 +197,11 @@ def template_command(source, fmt, express, entry, output, arch, no_warnings):
     except CompileError as e:
         _fail(e.render())
     emit_warnings(compiled.warnings, no_warnings)
-    write_text(output, template_text(compiled, fmt, express, arch), f"{fmt} template")
+    try:
+        text = template_text(compiled, fmt, express, arch)
+    except CompileError as e:  # a child workflow it calls (compiler/children.py)
+        _fail(e.render())
+    write_text(output, text, f"{fmt} template")
 
 
 COMMANDS = [deploy_command, invoke_command, history_command, destroy_command, template_command]

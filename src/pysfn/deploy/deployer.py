@@ -217,6 +217,15 @@ class _Deployer:
         return arn
 
 
+def with_children(definition: dict, child_arns: dict[str, str]) -> dict:
+    """``definition`` with each child's ``${ChildStateMachineArn_<module>}`` replaced by its ARN
+    (what ``DefinitionSubstitutions`` does in a template)."""
+    text = json.dumps(definition)
+    for placeholder, arn in child_arns.items():
+        text = text.replace(json.dumps(placeholder)[1:-1], json.dumps(arn)[1:-1])
+    return json.loads(text)
+
+
 def _functions(compiled) -> str:
     """``5 callee(s)``, and ``, 2 extracted function(s)`` when code was extracted."""
     from pysfn.compiler.extraction import extracted_module_name
@@ -257,6 +266,7 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     ``arch`` and the runtime's Python; over 50 MB it must go through S3 (``bucket``). ``warn``
     receives the compiler's warnings (once), before anything is created."""
     from pysfn.compiler import compile_file
+    from pysfn.compiler.children import compile_children, refuse_express
     from pysfn.packaging import build_zip_bytes
     from pysfn.packaging.dependencies import bundle
     check_name(name)  # AWS's naming rules for every resource named after it, before any call
@@ -265,11 +275,25 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     function = f"{name}-dispatcher"
     compiled = compile_file(source, entry=entry)
     warn(compiled.warnings)
+    compile_children(compiled)  # a child that does not compile stops the deploy before any AWS call
     if express:  # AWS refuses the machine; say so before creating anything
         from pysfn.callback_answers import waiting_callees
         for state, _ in waiting_callees(compiled.definition)[:1]:
             raise AwsError(f"state '{state}' waits for a callback (PSF.wait_for_callback), and Express workflows do "
                            "not support .waitForTaskToken: deploy it without --express")
+        refuse_express(compiled)
+    # Child workflows first (compiler/children.py): each deployed as NAME-<module> with its own
+    # dispatcher and roles (and its own children before it); the parent's definition gets their ARNs.
+    child_arns: dict[str, str] = {}
+    for module, target in compiled.children.items():
+        child_name = f"{name}-{module.replace('_', '-').replace('.', '-')}"
+        echo(f"child workflow {module}.{target.entry}() as {child_name}:")
+        child = deploy(target.path, child_name, region=region, endpoint_url=endpoint_url, echo=echo, entry=target.entry,
+                       requirements_file=requirements_file, arch=arch, no_dependencies=no_dependencies,
+                       bucket=bucket, warn=warn)
+        d.created.extend(child.created)
+        d.updated.extend(child.updated)
+        child_arns[target.arn] = child.state_machine_arn
     dependencies = None if no_dependencies else \
         bundle(compiled.source_path, requirements_file, arch, RUNTIME.removeprefix("python"))
     zip_bytes = build_zip_bytes(compiled.source_path, compiled.callees, compiled.local_modules,
@@ -293,15 +317,16 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
                                  lambda_policy(region_name, account, function),
                                  trust_policy("lambda.amazonaws.com", account))
     function_arn = d.function(function, d.code(function, zip_bytes, bucket), lambda_role_arn, arch)
+    definition = with_children(compile_file(source, lambda_arn=function_arn, entry=entry).definition, child_arns)
     if role_arn is None:
-        from pysfn.deploy.permissions import service_permissions
+        from pysfn.deploy.permissions import child_permissions, service_permissions
         services = service_permissions(compiled.definition, region_name, account)
-        for warning in services.warnings:
+        children = child_permissions(definition, region_name, account, partition)
+        for warning in services.warnings + children.warnings:
             echo(f"warning: {warning}")
         role_arn = d.role(f"{name}-pysfn-machine", "states.amazonaws.com",
-                          machine_policy(function_arn, services.statements),
+                          machine_policy(function_arn, services.statements + children.statements),
                           trust_policy("states.amazonaws.com", account, machine_arn))
-    definition = compile_file(source, lambda_arn=function_arn, entry=entry).definition
     machine_arn = d.state_machine(definition, role_arn, express)
     echo(f"deployed {name}: {machine_arn}")
     return Deployment(function_arn, machine_arn, d.created, d.updated)

@@ -6,7 +6,8 @@ description deploy writes (roles, function) or the role deploy created (state ma
 resource of that name without either — a machine someone else made, a role given with
 ``--role-arn`` — is left alone and reported. ``plan`` says what would go; ``destroy`` removes
 it: the state machine first (nothing invokes the function any more), then the function, then
-the roles' inline policies and the roles.
+the roles' inline policies and the roles. The child workflows deploy created for NAME
+(``NAME-<module>``, started by NAME's machine) go too, after it, by the same rules.
 """
 
 from __future__ import annotations
@@ -47,7 +48,29 @@ def plan(name: str, *, region: str | None = None, endpoint_url: str | None = Non
         found += _role(aws, name, role)
     for resource in found:
         (result.remove if resource.ours else result.keep).append(resource)
+    for child in _children(aws, name, found):  # after the parent: nothing starts them any more
+        child_plan = plan(child, region=region, endpoint_url=endpoint_url)
+        result.remove += child_plan.remove
+        result.keep += child_plan.keep
     return result
+
+
+def _children(aws: Aws, name: str, found: list[Resource]) -> list[str]:
+    """The child workflows deploy created for ``name`` (``NAME-<module>``, compiler/children.py):
+    the state machines its own machine's definition starts, when they are named after it."""
+    import json
+
+    from pysfn.compiler.children import child_targets
+    machine = next((r for r in found if r.kind == "state machine" and r.ours), None)
+    if machine is None:
+        return []
+    try:
+        definition = json.loads(aws.client("stepfunctions").describe_state_machine(
+            stateMachineArn=machine.arn)["definition"])
+    except Exception as e:  # noqa: BLE001
+        raise explain(e, f"reading the state machine {name}") from None
+    names = [arn.rsplit(":", 1)[-1] for arn in child_targets(definition) if ":stateMachine:" in arn]
+    return [child for child in names if child.startswith(f"{name}-")]
 
 
 def _machine(aws: Aws, name: str) -> list[Resource]:

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
+# The EventBridge rule Step Functions manages to learn that a .sync child execution ended (the
+# Step Functions developer guide, "IAM policies for ... nested workflow executions", Synchronous).
+EVENTS_RULE = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
 
 
 @dataclass
@@ -84,4 +88,42 @@ def service_permissions(definition: dict, region: str = "${AWS::Region}",
     for action in sorted(by_action):
         arns = sorted(by_action[action])
         out.statements.append({"Effect": "Allow", "Action": action, "Resource": ["*"] if "*" in arns else arns})
+    return out
+
+
+def child_statements(machines: list, executions: list, events_rule) -> list[dict]:
+    """What a ``startExecution.sync:2`` Task needs: start the child machines, describe and stop
+    their executions, and manage Step Functions' EventBridge rule for .sync."""
+    return [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": machines},
+            {"Effect": "Allow", "Action": ["states:DescribeExecution", "states:StopExecution"],
+             "Resource": executions},
+            {"Effect": "Allow", "Action": ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+             "Resource": [events_rule]}]
+
+
+def child_permissions(definition: dict, region: str, account: str, partition: str = "aws") -> Permissions:
+    """The statements for the child workflow Tasks of ``definition`` (their StateMachineArn literal,
+    as deploy substitutes them), on ``*`` with a warning where a Task computes the ARN."""
+    out = Permissions()
+    machines: list[str] = []
+    for name, state in _tasks(definition.get("States", {})):
+        if state.get("Resource") != START_SYNC:
+            continue
+        arguments = state.get("Arguments") if isinstance(state.get("Arguments"), dict) else {}
+        arn = _literal(arguments.get("StateMachineArn"))
+        if arn is None or not arn.startswith("arn:") or ":stateMachine:" not in arn:
+            arn = "*"
+            out.warnings.append(f"state '{name}': the machine's role may start any state machine, because its "
+                                "Arguments compute the StateMachineArn at run time")
+        if arn not in machines:
+            machines.append(arn)
+    if not machines:
+        return out
+    if "*" in machines:
+        executions = ["*"]
+        machines = ["*"]
+    else:
+        executions = [arn.replace(":stateMachine:", ":execution:") + ":*" for arn in machines]
+    out.statements = child_statements(machines, executions,
+                                      f"arn:{partition}:events:{region}:{account}:rule/{EVENTS_RULE}")
     return out

@@ -19,9 +19,10 @@ Choice rules), ``expressions`` (JSONata templates, the Step Functions functions)
 (the execution record).
 
 Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
-service integrations other than Lambda and the request-response ones made with boto3
-(``service_tasks``), ``.sync`` patterns, ``.waitForTaskToken`` other than Lambda's (whose answer
-comes from the ``respond`` function: ``callbacks``), activities, ItemReader,
+service integrations other than Lambda, the request-response ones made with boto3
+(``service_tasks``) and child executions (``states:startExecution.sync:2`` of a machine given in
+``children``), ``.waitForTaskToken`` other than Lambda's (whose answer comes from the ``respond``
+function: ``callbacks``), other ``.sync`` patterns and activities, ItemReader,
 ItemBatcher, ResultWriter, ``Credentials``. Locally, Task timeouts never fire (a run is bounded
 instead as AWS bounds an execution: ``limits.RunLimits``), Parallel branches and Map iterations
 run one after another in order, and a DISTRIBUTED Map's iterations are child executions (their
@@ -82,7 +83,8 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
                    execution_name: str = "local", context_overrides: dict | None = None,
                    limits: RunLimits | None = None, aws_endpoint_url: str | None = None,
-                   workflow_type: str = "STANDARD", respond=None) -> ExecutionResult:
+                   workflow_type: str = "STANDARD", respond=None,
+                   children: dict | None = None) -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
@@ -100,6 +102,9 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     ``RedriveCount``; the bounds are ``RunLimits.express()`` unless ``limits`` is given).
     ``respond(token, payload)`` answers the ``.waitForTaskToken`` Tasks (``callbacks.py``); a
     machine that has one is refused without it (UnsupportedFeature), and in an Express run.
+    ``children`` maps a state machine ARN to ``(definition, invoke)`` (``invoke`` None: this run's):
+    a ``states:startExecution.sync:2`` Task of that ARN runs the definition here, as a nested
+    execution of its own (``local/children.py``), and so do its own child Tasks.
     """
     from pysfn.strict_json import MAX_DEPTH, loads, value_depth  # deep JSON: a clear error, no RecursionError
     if workflow_type not in ("STANDARD", "EXPRESS"):
@@ -130,6 +135,7 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     previous = activate(limits)
     interpreter.aws_endpoint_url = aws_endpoint_url
     interpreter.respond = respond
+    interpreter.children = dict(children or {})
     try:
         _, text = interpreter.run_machine(machine, value, text, Scope())
     except ExecutionStopped as stop:  # a bound of the whole execution: no Catch saw it

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import jsonpath_definition
 from .errors import InvalidDefinition, UnsupportedFeature
+from .children import START_SYNC
 from .service_tasks import is_service_resource
 from .expressions import Template, compile_template
 
@@ -205,7 +206,7 @@ class _Loader:
 
     def load_task(self, state: State, body: dict) -> None:
         resource = body.get("Resource")
-        if is_service_resource(resource):  # an AWS service integration, run with boto3 (service_tasks.py)
+        if is_service_resource(resource) or resource == START_SYNC:  # boto3 (service_tasks.py), a child (children.py)
             state.resource = resource
             state.arguments = self.template(state.name, body.get("Arguments", {}), "Arguments")
             state.timeouts = [self.template(state.name, body[key], key)

@@ -26,6 +26,7 @@ from .errors import (EXCEED_TOLERATED_FAILURE_THRESHOLD, NO_CHOICE_MATCHED, QUER
 from .expressions import Site, Template
 from .jsonpath_states import JsonPathStates, map_failure_limits
 from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload, check_result
+from .children import START_SYNC, run_child
 from .service_tasks import is_service_resource, run_service_task
 from . import callbacks
 from .record import ExecutionRecord, LambdaCall, to_json_text
@@ -44,6 +45,7 @@ class Interpreter(JsonPathStates):
         self.skip_waits = skip_waits
         self.aws_endpoint_url: str | None = None  # service integrations: boto3's endpoint (None: its default)
         self.respond: callbacks.Respond | None = None  # answers .waitForTaskToken Tasks (callbacks.py)
+        self.children: dict = {}  # child state machine ARN -> (definition, invoke or None) (children.py)
         self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
                          "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
                          "Parallel": self.run_parallel, "Map": self.run_map}
@@ -269,6 +271,8 @@ class Interpreter(JsonPathStates):
             timeout.evaluate(site)
         if is_service_resource(state.resource):
             return self.service_task(state, arguments)
+        if state.resource == START_SYNC:  # a child workflow, run here (children.py)
+            return run_child(self, state, arguments)
         waits = callbacks.is_wait_for_token(state.resource)
         if state.resource == asl.LAMBDA_INVOKE or waits:
             if not isinstance(arguments, dict) or not isinstance(arguments.get("FunctionName"), str):

@@ -6,8 +6,9 @@ function the workflow's ``aws.*`` calls use natively, so both modes agree by con
 the result's shape (PascalCase, no response metadata) and the error names. boto3 finds its
 endpoint the usual way: ``AWS_ENDPOINT_URL`` (moto_server, LocalStack) or the real AWS, and moto's
 ``mock_aws`` in-process; ``run_definition(..., aws_endpoint_url=...)`` and ``pysfn run
---aws-endpoint-url`` set it for one run. Only the request-response pattern runs (no ``.sync``,
-no ``.waitForTaskToken``).
+--aws-endpoint-url`` set it for one run. Only the request-response pattern runs here (no
+``.sync``, no ``.waitForTaskToken``); child workflows, ``states:startExecution.sync:2``, run as
+nested executions (``children.py``).
 """
 
 from __future__ import annotations
