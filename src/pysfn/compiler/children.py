@@ -142,9 +142,10 @@ def child_call(fc, node: ast.Call, retriers: tuple) -> ir.CalleeCall | None:
     if floats or "'float'" in repr(result_spec):
         problems.append("-0.0 passed or returned arrives as 0.0 (JSON has no negative zero)")
     if problems:
-        rep.warn(node, f"the child workflow '{where}' runs as its own execution: " + "; ".join(problems),
-                 f"annotate 'def {fn.name}' (parameters and return: float, list[float], a TypedDict) so both "
-                 "machines read floats back as floats")
+        hint = (f"annotate 'def {fn.name}' (parameters and return: float, list[float], a TypedDict) so both "
+                "machines read floats back as floats") if lossy or _lossy(result_spec) else \
+            "no annotation keeps the sign of a zero: pass the sign apart if -0.0 matters"
+        rep.warn(node, f"the child workflow '{where}' runs as its own execution: " + "; ".join(problems), hint)
     specs = tuple((p.arg, spec_or_none(p.annotation, child)) for p in a.args + a.kwonlyargs)
     target = ir.ChildTarget(module, fn.name, str(path), arn_placeholder(module), result_spec, fc.loc(node), specs)
     fc.info.children.setdefault(module, target)
