@@ -87,4 +87,5 @@ def repeat(text: str, count: str) -> str:
 # compared with ASCII text (half of a character above U+FFFF never equals ASCII, so UTF-16 units
 # and code points agree). tests/test_jsonata_text.py checks that no other ``$substring``, and no
 # ``$split(..., '')`` outside code_points, is emitted.
-SAFE_SUBSTRINGS = ("$substring($pysfn__c, 0, 1) = '{'", "$substring($states.errorOutput.Error, 0, 7) = 'States.'")
+SAFE_SUBSTRINGS = ("$substring($pysfn__c, 0, 1) = '{'", "$substring($pysfn__fc, 0, 1) = '{'",  # children.py
+                   "$substring($states.errorOutput.Error, 0, 7) = 'States.'")
