@@ -46,8 +46,8 @@ def run_native(module, entry: str, inp) -> dict:
         output = fn(**copy.deepcopy(inp))
     except PSF.Fail as e:
         return {"status": "FAILED", "error": e.error, "cause": e.cause}
-    except Exception as e:  # the error a Step Functions execution would report
-        return {"status": "FAILED", "error": type(e).__name__, "cause": str(e)}
+    except Exception as e:  # the error a Step Functions execution would report (PSF.Timeout: States.Timeout)
+        return {"status": "FAILED", "error": PSF.error_name(e), "cause": str(e)}
     return {"status": "SUCCEEDED", "output": json.loads(json.dumps(output))}
 
 

@@ -22,6 +22,10 @@ few measured ways, so narrow patches are applied when this module is imported
 7. A Choice's state-level Assign/Output only on the Default path (no rule matched).
 8. String literals of the definition are read as JSON (moto kept an Assign literal's escapes raw).
 9. Number literals too (moto made a negative integer a float: -1 became -1.0).
+10. A Map's iterations run one after the other, in item order (see the patch).
+11. A callback's answer sent before a Task with ``HeartbeatSeconds`` starts waiting is kept (moto
+    waited for a heartbeat and timed out). Callbacks are answered by ``execute(..., respond=)``.
+12. A missed heartbeat is ``States.HeartbeatTimeout`` (moto said ``States.Timeout``).
 
 Lambda invocations (``arn:aws:states:::lambda:invoke``) are routed to a Python callable given per
 execution. An error is shaped like the Lambda runtime's unhandled-error payload, so the machine sees
@@ -79,6 +83,8 @@ import moto.stepfunctions.parser.asl.component.state.state as _state
 import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as _retrier_decl
 import moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function as _wait_function
 import moto.stepfunctions.parser.asl.eval.states as _states
+import moto.stepfunctions.parser.asl.eval.callback.callback as _callback
+import moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task as _state_task
 import moto.stepfunctions.parser.asl.eval.variable_store as _variable_store
 import moto.stepfunctions.parser.asl.parse.preprocessor as _preprocessor
 import moto.stepfunctions.parser.asl.jsonata.jsonata as _jsonata
@@ -124,6 +130,8 @@ PATCHED_NAMES = [
     _PREFIX + "parse.preprocessor:Preprocessor.visitPayload_value_float",                      # patch 9
     _PREFIX + "component.state.exec.state_map.iteration.inline_iteration_component:"
               "InlineIterationComponent._launch_worker",                                      # patch 10
+    _PREFIX + "eval.callback.callback:CallbackEndpoint.setup_heartbeat_endpoint",              # patch 11
+    _PREFIX + "component.state.exec.state_task.state_task:StateTask._from_error",              # patch 12
 ]
 
 # (function name or ARN as the machine gives it, payload) -> {"ok": value} | {"errorType", "errorMessage"}
@@ -373,6 +381,8 @@ class _Current:
     invoke: Invoke | None = None
     calls: int = 0
     harness_error: BaseException | None = None
+    respond: Callable[[str, Any], dict] | None = None  # answers .waitForTaskToken Tasks
+    pool: Any = None                                     # the execution's CallbackPoolManager
 
 
 _current = _Current()
@@ -393,6 +403,7 @@ def _invoke_lambda(parameters: dict, region: str, state_credentials: Any) -> dic
     try:
         response = invoke(parameters["FunctionName"], payload)
         if "ok" in response:
+            _answer_callback(payload)
             # Through JSON, as a real Lambda response is: plain JSON types, a fresh copy.
             return {"StatusCode": 200, "Payload": json.loads(json.dumps(response["ok"]))}
         error = {"errorMessage": str(response["errorMessage"]), "errorType": str(response["errorType"])}
@@ -406,6 +417,70 @@ def _invoke_lambda(parameters: dict, region: str, state_credentials: Any) -> dic
 
 
 lambda_eval_utils._invoke_lambda_function = _invoke_lambda
+
+
+# Callbacks (.waitForTaskToken). moto's Task waits on its CallbackPoolManager for the outcome of its
+# token, as SendTaskSuccess/SendTaskFailure would notify it. Here the execution's ``respond(token,
+# payload)`` answers, right after the Lambda returns: {"ok": value} (SendTaskSuccess with the JSON
+# of value), {"error": E, "cause": C} (SendTaskFailure) or {"timeout": "States.Timeout" |
+# "States.HeartbeatTimeout"} (the timer firing). The token is found in the payload the Lambda got.
+def _answer_callback(payload: Any) -> None:
+    respond, pool = _current.respond, _current.pool
+    if respond is None or pool is None:
+        return
+    sent = json.dumps(payload)
+    for token, endpoint in list(pool._pool.items()):
+        if endpoint.get_outcome() is None and json.dumps(token) in sent:
+            answer = respond(token, payload)
+            if "ok" in answer:
+                outcome = _callback.CallbackOutcomeSuccess(callback_id=token, output=json.dumps(answer["ok"]))
+            elif "error" in answer:
+                outcome = _callback.CallbackOutcomeFailure(callback_id=token, error=answer["error"],
+                                                           cause=answer.get("cause"))
+            elif answer.get("timeout") == "States.HeartbeatTimeout":
+                outcome = _callback.HeartbeatTimedOut()
+            else:
+                outcome = _callback.CallbackOutcomeTimedOut(callback_id=token)
+            pool.notify(token, outcome)
+
+
+# Patch 11: an answer that arrives before a Task with HeartbeatSeconds starts waiting is not lost.
+# moto makes the heartbeat endpoint after the Lambda call and then waits HeartbeatSeconds for a
+# heartbeat, so an answer sent during the call (as the Lambda itself may send it on AWS) timed out.
+_original_setup_heartbeat = _callback.CallbackEndpoint.setup_heartbeat_endpoint
+
+
+def _setup_heartbeat_seeing_an_earlier_answer(self, heartbeat_seconds):
+    endpoint = _original_setup_heartbeat(self, heartbeat_seconds)
+    if self.get_outcome() is not None:
+        endpoint.notify()
+    return endpoint
+
+
+_callback.CallbackEndpoint.setup_heartbeat_endpoint = _setup_heartbeat_seeing_an_earlier_answer
+
+
+# Patch 12: a missed heartbeat fails the Task with States.HeartbeatTimeout (the ASL spec and AWS's
+# error names); moto reported every timeout, heartbeat included, as States.Timeout.
+_original_task_from_error = _state_task.StateTask._from_error
+
+
+def _task_from_error_heartbeat_apart(self, env, ex):
+    if isinstance(ex, _callback.HeartbeatTimeoutError):
+        from moto.stepfunctions.parser.api import HistoryEventType, TaskTimedOutEventDetails
+        from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+        from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+        from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+            StatesErrorNameType)
+        from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+        name = StatesErrorNameType.StatesHeartbeatTimeout
+        return FailureEvent(env=env, error_name=StatesErrorName(typ=name), event_type=HistoryEventType.TaskTimedOut,
+                            event_details=EventDetails(taskTimedOutEventDetails=TaskTimedOutEventDetails(
+                                error=name.to_name())))
+    return _original_task_from_error(self, env, ex)
+
+
+_state_task.StateTask._from_error = _task_from_error_heartbeat_apart
 
 
 def python_invoke(fn: Callable[[Any], Any]) -> Invoke:
@@ -424,7 +499,7 @@ def _plain(value: Any) -> Any:
     return json.loads(to_json_str(value))
 
 
-def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "oracle") -> dict:
+def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "oracle", respond=None) -> dict:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     ``invoke(function_name, payload)`` serves every ``lambda:invoke`` Task: ``function_name`` is
@@ -436,7 +511,8 @@ def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "ora
     ``{"status": "FAILED", "error": ..., "cause": ...}`` (other ends: ``{"status": <class name>}``),
     always with ``"transitions"`` (states entered, counted from the execution's event history,
     inside Parallel branches and Map iterations too) and ``"lambda_calls"`` (every invocation,
-    retries included).
+    retries included). ``respond(token, payload)`` answers ``.waitForTaskToken`` Tasks (see
+    ``_answer_callback``).
     """
     # Patch 4 (surrogates), in the definition: moto's ASL parser reads a JSON escape of a character
     # above U+FFFF ("\ud83d\udc4d") as two lone surrogates, so a "👍" inside an expression broke in
@@ -456,11 +532,13 @@ def execute(definition: dict | str, input: Any, invoke: Invoke, name: str = "ora
         cloud_watch_logging_session=None, activity_store={})
     with _one_execution:
         _current.invoke, _current.calls, _current.harness_error = invoke, 0, None
+        _current.respond, _current.pool = respond, env.callback_pool_manager
         try:
             program.eval(env)  # synchronous: Map/Parallel worker threads are joined inside
             calls, harness_error = _current.calls, _current.harness_error
         finally:
             _current.invoke, _current.harness_error = None, None
+            _current.respond, _current.pool = None, None
     if harness_error is not None:
         raise harness_error
     # Child environments (branches, iterations) share the root's event manager.

@@ -56,7 +56,8 @@ def test_package_writes_a_deterministic_zip(tmp_path):
                    capture_output=True)
     assert first.read_bytes() == second.read_bytes()
     assert sorted(zipfile.ZipFile(first).namelist()) == [
-        "analyse_text.py", "handler.py", "pysfn/__init__.py", "pysfn/aws.py", "pysfn/contract.py", "pysfn/runtime.py"]
+        "analyse_text.py", "handler.py", "pysfn/__init__.py", "pysfn/aws.py", "pysfn/callbacks.py", "pysfn/contract.py",
+        "pysfn/runtime.py"]
 
 
 def test_package_unwritable_zip(tmp_path):

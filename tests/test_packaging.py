@@ -23,7 +23,7 @@ DEMO = Path(__file__).parent / "fixtures" / "pkg_demo"
 FLOW = DEMO / "flow.py"
 CALLEES = ["analyse", "greet", "helpers.shout", "refuse", "textkit.stats.count"]
 LOCAL = ["helpers.py", "shared.py", "textkit/__init__.py", "textkit/stats.py"]
-RUNTIME = ["pysfn/__init__.py", "pysfn/aws.py", "pysfn/contract.py", "pysfn/runtime.py"]
+RUNTIME = ["pysfn/__init__.py", "pysfn/aws.py", "pysfn/callbacks.py", "pysfn/contract.py", "pysfn/runtime.py"]
 
 
 @pytest.fixture

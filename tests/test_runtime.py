@@ -145,7 +145,7 @@ def test_runtime_imports_nothing_outside_the_stdlib():
     import pathlib
     import sys
     runtime = pathlib.Path(PSF.__file__).parent
-    for name in ("__init__.py", "runtime.py", "contract.py", "aws.py"):
+    for name in ("__init__.py", "runtime.py", "contract.py", "aws.py", "callbacks.py"):
         tree = ast.parse((runtime / name).read_text())
         if name == "aws.py":  # boto3 only inside the call (the Lambda runtime has it), never at import
             for function in (f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)):
@@ -164,7 +164,8 @@ def test_runtime_imports_nothing_outside_the_stdlib():
                 continue
             for mod in mods:
                 top = mod.split(".")[0]
-                assert top in sys.stdlib_module_names or mod in ("pysfn", "pysfn.runtime", "pysfn.contract", "pysfn.aws", "__future__"), mod
+                assert top in sys.stdlib_module_names or mod in (
+                    "pysfn", "pysfn.runtime", "pysfn.contract", "pysfn.aws", "pysfn.callbacks", "__future__"), mod
 
 
 def test_retry_reruns_a_flaky_callee_natively_as_step_functions_counts():

@@ -328,9 +328,12 @@ def _no_dispatcher(function_name, payload):
               help="The CPU time one JSONata evaluation may take (default: 1, as on AWS).")
 @click.option("--aws-endpoint-url", metavar="URL",
               help="Where AWS service calls go (aws.* Tasks and callees' boto3): moto_server, LocalStack.")
+@click.option("--callback", "callbacks", multiple=True, metavar="CALLEE=ANSWER",
+              help="Answer PSF.wait_for_callback(CALLEE, ...): JSON (SendTaskSuccess's output), fail:ERROR[:CAUSE], "
+                   "timeout or heartbeat-timeout. Repeatable.")
 @warning_options
 def run_command(source, input_text, entry, definition, stats, trace, express, max_events, max_seconds,
-                expression_seconds, aws_endpoint_url, no_warnings):
+                expression_seconds, aws_endpoint_url, callbacks, no_warnings):
     """Compile SOURCE and run it locally; print the output as JSON.
 
     Lambda Tasks run in-process through the same handler.dispatch as the Lambda package; waits
@@ -354,10 +357,15 @@ def run_command(source, input_text, entry, definition, stats, trace, express, ma
     changes = {key: value for key, value in (("max_events", max_events), ("max_seconds", max_seconds),
                                              ("expression_seconds", expression_seconds)) if value is not None}
     limits = RunLimits.express(**changes) if express else RunLimits.standard(**changes)
+    from pysfn import callback_answers
+    try:  # callbacks: answered by --callback, or refused before the run (it would wait for ever)
+        respond = callback_answers.responder(machine, callback_answers.parse(callbacks))
+    except ValueError as e:
+        _fail(f"error: {e}")
     try:
         with _stdout_to_stderr():
             result = run_definition(machine, inp, workflow.dispatcher.invoke if workflow else _no_dispatcher,
-                                    limits=limits)
+                                    limits=limits, respond=respond)
     except _NoDispatcher as e:
         _fail(f"error: {definition} calls the Lambda function {e.args[0]}, and no SOURCE was given to serve it\n"
               f"hint: name the workflow module whose callees it calls: pysfn run SOURCE --definition {definition}")

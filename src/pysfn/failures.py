@@ -200,6 +200,9 @@ def exception_for(error: str, cause, module=None, raised_as: str | None = None) 
                                            f"{why}; raised as PSF.Fail({error!r}, message) instead")
     if raised_as == "Fail":
         return Fail(error, "" if cause is None else cause)
+    if raised_as is None and error in ("States.Timeout", "States.HeartbeatTimeout"):
+        from pysfn.callbacks import HeartbeatTimeout, Timeout  # what natively ends such a run
+        return (Timeout if error == "States.Timeout" else HeartbeatTimeout)()
     cls = _by_name(raised_as or error, module)
     if cls is not None and issubclass(cls, KeyError) and raised_as is None:
         key = _key_of(message)  # str(KeyError(k)) is repr(k): take the key back when that is exact

@@ -218,3 +218,14 @@ def pysfn_workflow(request):
             raise _to_show(compiled)
         return LocalWorkflow.from_compiled(compiled)
     return make
+
+
+@pytest.fixture
+def pysfn_callbacks():
+    """``pysfn_callbacks.respond(callee, handler)``: how ``PSF.wait_for_callback(callee, ...)`` is
+    answered in this test (natively and in ``--pysfn-compiled``/``pysfn_workflow`` runs); every
+    responder is forgotten when the test ends."""
+    from pysfn import callbacks
+    callbacks.clear()
+    yield callbacks
+    callbacks.clear()

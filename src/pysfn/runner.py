@@ -37,8 +37,12 @@ class LocalWorkflow:
                    failures.raise_sites(compiled.definition, compiled.workflow))
 
     def run(self, inp, **options):
-        """Run the compiled machine on ``inp``: a ``pysfn.local.ExecutionResult``."""
+        """Run the compiled machine on ``inp``: a ``pysfn.local.ExecutionResult``. Callbacks
+        (``PSF.wait_for_callback``) are answered by the responders registered with
+        ``PSF.callbacks.respond``, as natively."""
+        from pysfn import callbacks
         from pysfn.local import run_definition
+        options.setdefault("respond", callbacks.answer)
         return run_definition(self.definition, json.loads(json.dumps(inp)), self.dispatcher.invoke, **options)
 
     def call(self, **kwargs):

@@ -12,9 +12,15 @@ from __future__ import annotations
 import datetime as _dt
 import re as _re
 
+from pysfn import callbacks as _callbacks
+from pysfn.callbacks import HeartbeatTimeout, Timeout, wait_for_callback  # noqa: F401 - public API
+
+callbacks = _callbacks  # PSF.callbacks.respond(callee, handler): how a test answers a callback
+
 __all__ = [
     "main", "Fail", "parallel", "map", "with_retry_spec", "retry", "timeout", "wait",
     "promise", "Promise", "error_name",
+    "wait_for_callback", "Timeout", "HeartbeatTimeout", "callbacks",
     # ASL comparison helpers
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
     "StringGreaterThanEquals", "StringMatches",
@@ -68,7 +74,7 @@ class Fail(Exception):
 
 def error_name(exc: BaseException) -> str:
     """The error name Step Functions would report for ``exc``."""
-    if isinstance(exc, Fail):
+    if isinstance(exc, (Fail, _callbacks.Timeout)):
         return exc.error
     return type(exc).__name__
 

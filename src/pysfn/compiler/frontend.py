@@ -21,6 +21,7 @@ from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.hoisting import hoist_statement
 from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.integrations import aws_attribute, service_call, service_error_names
+from pysfn.compiler.callbacks import callback_call, callback_error_names, check_timeout_binding
 from pysfn.compiler.promises import USAGE, PromiseCompiler
 from pysfn.compiler.suggest import callee_names, did_you_mean
 from pysfn.compiler.retry_checks import RANGES, check_backoff, check_error_name, check_fail, check_range
@@ -566,6 +567,11 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             if service_errors is not None:  # except aws.CLIENT.ErrorCode
                 names.update(service_errors)
                 continue
+            timeout_errors = callback_error_names(self, elt)
+            if timeout_errors is not None:  # except PSF.Timeout / PSF.HeartbeatTimeout
+                check_timeout_binding(self, handler, elt)
+                names.update(timeout_errors)
+                continue
             name = elt.id if isinstance(elt, ast.Name) else None
             if self.info.psf_attr(elt) == "Fail":
                 raise self.rep.error(elt, "PSF.Fail cannot be caught by class: its error name is only known at run time",
@@ -604,6 +610,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             return self.with_retry_spec(node)
         if api == "map":
             return self.map_call(node)
+        if api == "wait_for_callback":
+            return callback_call(self, node)
         if api == "promise":
             raise self.rep.error(node, "a promise chain must end with .result()", "value = " + USAGE)
         if api in PLANNED_APIS:

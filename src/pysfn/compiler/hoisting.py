@@ -30,7 +30,7 @@ from pysfn.compiler.integrations import aws_attribute
 from pysfn.compiler import ir
 from pysfn.compiler.expressions import NotLowerable
 
-TASK_APIS = {"parallel", "with_retry_spec", "map"}
+TASK_APIS = {"parallel", "with_retry_spec", "map", "wait_for_callback"}
 # builtins that consume a whole generator: ``sum(f(x) for x in xs)`` means the list comprehension
 CONSUMERS = {"sum", "min", "max", "sorted", "list", "tuple", "len", "set"}
 

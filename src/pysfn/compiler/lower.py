@@ -23,6 +23,7 @@ from pathlib import PurePath
 from typing import Callable
 
 from pysfn.compiler import ir
+from pysfn.compiler.callbacks import callback_result, callback_task
 from pysfn.compiler.error_matching import matched_names
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
 from pysfn.compiler.loops import loop_parts
@@ -421,6 +422,8 @@ class Lowerer:
     def task(self, m, call: ir.CalleeCall, assign: dict, cont, catchers) -> Thunk:
         if call.service is not None:
             return self.service_task(m, call, assign, cont, catchers)
+        if call.callback is not None:  # PSF.wait_for_callback: .waitForTaskToken
+            return callback_task(self, m, call, assign, cont, catchers)
         matched = matched_names(catchers, call.retriers, getattr(self, "outer_matched", frozenset()))
 
         def build(name: str) -> dict:
@@ -489,6 +492,8 @@ SERVICE_RESULT = ("$merge([{}, $sift($states.result, function($v, $k) "
 
 def call_result(call: ir.CalleeCall) -> str:
     """The JSONata of a call's value, read in its Task's Assign/Output."""
+    if call.callback is not None:
+        return callback_result()
     if call.service is None:
         return "$states.result.Payload"
     if call.service.result_floats is None:

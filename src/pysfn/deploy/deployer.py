@@ -265,6 +265,11 @@ def deploy(source, name: str, *, region: str | None = None, endpoint_url: str | 
     function = f"{name}-dispatcher"
     compiled = compile_file(source, entry=entry)
     warn(compiled.warnings)
+    if express:  # AWS refuses the machine; say so before creating anything
+        from pysfn.callback_answers import waiting_callees
+        for state, _ in waiting_callees(compiled.definition)[:1]:
+            raise AwsError(f"state '{state}' waits for a callback (PSF.wait_for_callback), and Express workflows do "
+                           "not support .waitForTaskToken: deploy it without --express")
     dependencies = None if no_dependencies else \
         bundle(compiled.source_path, requirements_file, arch, RUNTIME.removeprefix("python"))
     zip_bytes = build_zip_bytes(compiled.source_path, compiled.callees, compiled.local_modules,

@@ -20,7 +20,8 @@ Choice rules), ``expressions`` (JSONata templates, the Step Functions functions)
 
 Not supported (``UnsupportedFeature`` at the start of the run, naming the state and field):
 service integrations other than Lambda and the request-response ones made with boto3
-(``service_tasks``), ``.waitForTaskToken``/``.sync`` patterns and activities, ItemReader,
+(``service_tasks``), ``.sync`` patterns, ``.waitForTaskToken`` other than Lambda's (whose answer
+comes from the ``respond`` function: ``callbacks``), activities, ItemReader,
 ItemBatcher, ResultWriter, ``Credentials``. Locally, Task timeouts never fire (a run is bounded
 instead as AWS bounds an execution: ``limits.RunLimits``), Parallel branches and Map iterations
 run one after another in order, and a DISTRIBUTED Map's iterations are child executions (their
@@ -34,6 +35,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .callbacks import callback_states, refuse_without_responder
 from .definition import load
 from .errors import InvalidDefinition, StatesError, UnsupportedFeature
 from .interpreter import Interpreter, Invoke
@@ -80,7 +82,7 @@ def _context(execution_name: str, start_time: str, inp: Any, overrides: dict | N
 def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = None, *, skip_waits: bool = True,
                    execution_name: str = "local", context_overrides: dict | None = None,
                    limits: RunLimits | None = None, aws_endpoint_url: str | None = None,
-                   workflow_type: str = "STANDARD") -> ExecutionResult:
+                   workflow_type: str = "STANDARD", respond=None) -> ExecutionResult:
     """Run ``definition`` (a dict or JSON text) on ``input`` to its end.
 
     Raises ``UnsupportedFeature`` (before the first state) for what this interpreter does not
@@ -96,6 +98,8 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     ``aws_endpoint_url`` when given (moto_server, LocalStack), else boto3's own default.
     ``workflow_type="EXPRESS"`` runs it as an Express execution (its context object has no
     ``RedriveCount``; the bounds are ``RunLimits.express()`` unless ``limits`` is given).
+    ``respond(token, payload)`` answers the ``.waitForTaskToken`` Tasks (``callbacks.py``); a
+    machine that has one is refused without it (UnsupportedFeature), and in an Express run.
     """
     from pysfn.strict_json import MAX_DEPTH, loads, value_depth  # deep JSON: a clear error, no RecursionError
     if workflow_type not in ("STANDARD", "EXPRESS"):
@@ -107,6 +111,10 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
             raise ValueError(f"{what} is nested more than {MAX_DEPTH} levels deep; pysfn reads JSON at most "
                              f"{MAX_DEPTH} levels deep")
     machine = load(definition)
+    refuse_without_responder(definition, respond)
+    if workflow_type == "EXPRESS" and any(callback_states(definition.get("States", {}))):
+        raise UnsupportedFeature(f"state '{next(callback_states(definition['States']))}' waits for a task token: "
+                                 f"Express workflows do not support .waitForTaskToken (run it as STANDARD)")
     text = to_json_text(input)
     if text_size(text) > PAYLOAD_LIMIT:  # StartExecution itself refuses it: there is no execution
         raise ValueError(f"the execution input is {text_size(text)} bytes; Step Functions accepts at most "
@@ -121,6 +129,7 @@ def run_definition(definition: dict | str, input: Any, invoke: Invoke | None = N
     interpreter = Interpreter(invoke, record, context, skip_waits, ExecutionBounds(limits, record))
     previous = activate(limits)
     interpreter.aws_endpoint_url = aws_endpoint_url
+    interpreter.respond = respond
     try:
         _, text = interpreter.run_machine(machine, value, text, Scope())
     except ExecutionStopped as stop:  # a bound of the whole execution: no Catch saw it

@@ -19,6 +19,8 @@ from .service_tasks import is_service_resource
 from .expressions import Template, compile_template
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+# and its callback pattern (callbacks.py): the same Arguments, then a wait for the task token
+_INVOKES = (LAMBDA_INVOKE, LAMBDA_INVOKE + ".waitForTaskToken")
 _LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$")
 _JSONPATH_FIELDS = {"InputPath", "OutputPath", "Parameters", "ResultPath", "ResultSelector", "ItemsPath",
                     "ErrorPath", "CausePath", "SecondsPath", "TimestampPath", "MaxConcurrencyPath",
@@ -209,19 +211,19 @@ class _Loader:
             state.timeouts = [self.template(state.name, body[key], key)
                               for key in ("TimeoutSeconds", "HeartbeatSeconds") if key in body]
             return
-        if resource != LAMBDA_INVOKE and not (isinstance(resource, str) and _LAMBDA_ARN.match(resource)):
+        if resource not in _INVOKES and not (isinstance(resource, str) and _LAMBDA_ARN.match(resource)):
             raise UnsupportedFeature(
                 f"state '{state.name}': Resource {resource!r} is not supported by pysfn.local (only "
-                f"'{LAMBDA_INVOKE}' and Lambda function ARNs; no callbacks, activities or other services)")
+                f"'{LAMBDA_INVOKE}' and Lambda function ARNs; its .waitForTaskToken; no activities or other services)")
         state.resource = resource
         if "Arguments" in body:
             arguments = body["Arguments"]
-            if resource == LAMBDA_INVOKE and isinstance(arguments, dict):
+            if resource in _INVOKES and isinstance(arguments, dict):
                 if "FunctionName" not in arguments:
                     raise InvalidDefinition(f"state '{state.name}': Arguments of lambda:invoke need FunctionName")
                 check_lambda_arguments(state.name, arguments)
             state.arguments = self.template(state.name, arguments, "Arguments")
-        elif resource == LAMBDA_INVOKE:
+        elif resource in _INVOKES:
             raise InvalidDefinition(f"state '{state.name}': lambda:invoke needs Arguments with FunctionName")
         state.timeouts = [self.template(state.name, body[key], key)
                           for key in ("TimeoutSeconds", "HeartbeatSeconds") if key in body]

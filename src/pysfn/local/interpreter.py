@@ -27,6 +27,7 @@ from .expressions import Site, Template
 from .jsonpath_states import JsonPathStates, map_failure_limits
 from .limits import MAX_RETRY_DELAY, ExecutionBounds, RunLimits, check_payload, check_result
 from .service_tasks import is_service_resource, run_service_task
+from . import callbacks
 from .record import ExecutionRecord, LambdaCall, to_json_text
 from .scopes import Scope
 
@@ -42,6 +43,7 @@ class Interpreter(JsonPathStates):
         self.context = context  # {"Execution": ..., "StateMachine": ...}: shared by every state
         self.skip_waits = skip_waits
         self.aws_endpoint_url: str | None = None  # service integrations: boto3's endpoint (None: its default)
+        self.respond: callbacks.Respond | None = None  # answers .waitForTaskToken Tasks (callbacks.py)
         self.handlers = {"Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
                          "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
                          "Parallel": self.run_parallel, "Map": self.run_map}
@@ -70,6 +72,8 @@ class Interpreter(JsonPathStates):
         context["State"] = {"EnteredTime": self.record.event(entered)["timestamp"], "Name": state.name}
         if state.type in ("Task", "Map"):  # AWS-MEASURED: RetryCount "in Task and Map only"
             context["State"]["RetryCount"] = retry_count
+        if callbacks.is_wait_for_token(state.resource):  # a new token for every attempt
+            context["Task"] = {"Token": callbacks.new_token(str(self.context["Execution"].get("Name")))}
         return Site(state.name, entered, scope.lookup, {"input": state_input, "context": context})
 
     def log_failure(self, failure: StatesError, state: asl.State) -> None:
@@ -265,7 +269,8 @@ class Interpreter(JsonPathStates):
             timeout.evaluate(site)
         if is_service_resource(state.resource):
             return self.service_task(state, arguments)
-        if state.resource == asl.LAMBDA_INVOKE:
+        waits = callbacks.is_wait_for_token(state.resource)
+        if state.resource == asl.LAMBDA_INVOKE or waits:
             if not isinstance(arguments, dict) or not isinstance(arguments.get("FunctionName"), str):
                 raise site.fail("The Arguments of lambda:invoke must be an object with a string FunctionName, "
                                 f"but were: {to_json_text(arguments)}")
@@ -288,12 +293,31 @@ class Interpreter(JsonPathStates):
                                   {**common, "error": value.error, "cause": value.cause})
             value.logged = True
             raise value
+        if waits:  # the Lambda's result is not the Task's: the answer sent with the token is
+            return self.token_answer(state, site, payload, common, text)
         self.record.add_event(f"{prefix}Succeeded", f"{_lower(prefix)}SucceededEventDetails",
                               {**common, "output": text})
         check_result(text, "lambda")  # AWS names the integration, not the state
         if prefix == "Task":
             return {"Payload": value, "StatusCode": 200, "ExecutedVersion": "$LATEST"}
         return value
+
+    def token_answer(self, state: asl.State, site: Site, payload: Any, common: dict, text: str) -> Any:
+        """A ``.waitForTaskToken`` Task after its Lambda returned: the responder's answer (callbacks.py)."""
+        self.record.add_event("TaskSubmitted", "taskSubmittedEventDetails", {**common, "output": text})
+        token = site.states["context"]["Task"]["Token"]
+        result = callbacks.outcome(state.name, token, json.loads(to_json_text(payload)), self.respond)
+        if isinstance(result, StatesError):
+            timed_out = result.error in (callbacks.TIMEOUT, callbacks.HEARTBEAT_TIMEOUT)
+            kind = "TaskTimedOut" if timed_out else "TaskFailed"
+            self.record.add_event(kind, f"{_lower(kind)}EventDetails",
+                                  {**common, "error": result.error, "cause": result.cause})
+            result.logged = True
+            raise result
+        output = to_json_text(result)
+        self.record.add_event("TaskSucceeded", "taskSucceededEventDetails", {**common, "output": output})
+        check_result(output, "lambda")
+        return result
 
     def service_task(self, state: asl.State, arguments: Any) -> Any:
         """An AWS service integration, called with boto3 (service_tasks.py)."""

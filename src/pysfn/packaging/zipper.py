@@ -36,7 +36,7 @@ COMPRESS_LEVEL = 9
 DIRECT_UPLOAD_LIMIT = 50 * 1000 * 1000
 UNZIPPED_LIMIT = 250 * 2**20
 HANDLER = "handler.py"
-RUNTIME_FILES = ("__init__.py", "runtime.py", "contract.py", "aws.py")  # the dependency-free part of pysfn
+RUNTIME_FILES = ("__init__.py", "runtime.py", "contract.py", "aws.py", "callbacks.py")  # the dependency-free part of pysfn
 # Top-level names a local module must not take: it would shadow the handler or the runtime.
 _RESERVED = {HANDLER, HANDLER[:-3], RUNTIME_PACKAGE, RUNTIME_PACKAGE + ".py"}
 
