@@ -26,8 +26,8 @@ def test_run_prints_the_output_as_json():
 def test_run_stats_and_trace():
     proc = pysfn("run", SOURCE, "--input", '{"text": "cats"}', "--stats", "--trace")
     assert proc.returncode == 0, proc.stderr
-    assert "transitions: 4  lambda calls: 1" in proc.stderr
-    assert "estimated cost: $0.000100 (Standard)" in proc.stderr
+    assert "transitions: 3  lambda calls: 1" in proc.stderr
+    assert "estimated cost: $0.000075 (Standard)" in proc.stderr
     assert "If_L55" in proc.stderr and 'if first == "a" or first == "b":' in proc.stderr
 
 
