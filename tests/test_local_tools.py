@@ -106,7 +106,7 @@ def test_graph_highlights_the_path_of_a_run():
     proc = pysfn("graph", SOURCE, "--input", '{"text": "cats"}')
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == ("path of the execution (SUCCEEDED): "
-                                   "Arguments -> get_summary_L50 -> If_L55 -> Return_L69")
+                                   "get_summary_L50 -> If_L55 -> Return_L69")  # (the first Task checks the input)
     assert "class n_Return_L69 taken" in proc.stdout and "class n_augment_L56 taken" not in proc.stdout
 
 
