@@ -102,7 +102,7 @@ def _message(cause: str) -> str:
 
 @pytest.mark.parametrize("inp", [{"n": "Straße"}, {"n": [1]}, {}, [1], "x", {"m": 1}])
 def test_a_first_task_that_checks_the_input_fails_as_before(inp):
-    """input_check's first-Task form on the runs that fail: a bad input (the callee's name is
+    """input_check's first-Task form on the runs that fail: a bad input (its guarded kwargs are
     undefined, the catcher leads to the check: its TypeError), and an Arguments expression of the
     Task failing on a good input (``$n + 0``: the check passes, the execution fails again with the
     same Error and Cause). Each takes one or two transitions more (the fixture's good runs, one

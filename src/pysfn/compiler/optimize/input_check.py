@@ -13,8 +13,9 @@ changes when the merge is not possible (a parameter's expression too long to rep
 
 When the first state is a Lambda Task reached only from the check, the Task starts the
 machine and checks the input itself. ``FunctionName`` stays the literal ARN (IAM policies and
-``pysfn deploy`` read it statically); the Payload's ``callee`` is the callee's name only when
-the check passes, else undefined -- a ``States.QueryEvaluationError`` while the Arguments are
+``pysfn deploy`` read it statically), and so does the Payload's ``callee``; one place of the
+Payload (``kwargs`` when it is ``{}``, else ``args`` or one argument: ``_guarded_place``) is its
+value only when the check passes, else undefined -- a ``States.QueryEvaluationError`` while the Arguments are
 evaluated, before any call is made (AWS and moto both fail an Arguments field that is
 undefined with that error, and a Catch takes it). The Task assigns the parameters, its
 expressions read them rebound to their expressions on the execution input. A first catcher of
@@ -40,7 +41,8 @@ from pysfn.compiler.optimize.machine import catches_everything, expression_text,
 
 
 # (An earlier form made FunctionName the expression; that hid the dispatcher from IAM policy
-# generators and from test_deploy's check that every Task calls it: the callee's name is guarded.)
+# generators and from test_deploy's check that every Task calls it; guarding the callee's name hid
+# it from the tests' and tools' readers: the arguments are guarded.)
 FIRST_TASK = True
 
 
@@ -93,6 +95,40 @@ _ERROR = "States.QueryEvaluationError"
 _TAKERS = {_ERROR, "States.ALL", "States.TaskFailed"}
 
 
+_UNDEFINED = "$lookup({}, 'pysfn: the input check failed')"
+
+
+def _guarded_place(payload: dict):
+    """Where the check goes in the dispatcher's payload: ``kwargs`` when it is ``{}``, ``args``
+    when it is ``[]``, else the first argument that is one expression or a scalar literal; None
+    when there is no such place. (Never ``callee``: static readers -- graphs, tests, tools --
+    read the callee's name; nor a key of its own: the dispatcher refuses unknown keys.)"""
+    if payload.get("kwargs") == {}:
+        return "kwargs", None
+    args = payload.get("args")
+    if args == []:
+        return "args", None
+    for i, arg in enumerate(args if isinstance(args, list) else []):
+        if expression_text(arg) is not None or (isinstance(arg, (int, float, bool)) or arg is None) \
+                or (isinstance(arg, str) and not arg.startswith("{%")):
+            return "args", i
+    return None
+
+
+def _guard(payload: dict, condition: str) -> None:
+    """The value at ``_guarded_place`` as before when the check passes, else undefined."""
+    key, index = _guarded_place(payload)
+    value = payload[key] if index is None else payload[key][index]
+    text = expression_text(value)
+    if text is None:  # {} or [] or a scalar literal: JSON is a JSONata literal
+        text = json.dumps(value, ensure_ascii=False)
+    guarded = wrap(f"({condition}) ? ({text}) : {_UNDEFINED}")
+    if index is None:
+        payload[key] = guarded
+    else:
+        payload[key][index] = guarded
+
+
 def _with_first_task(machine: dict) -> None:
     states = machine["States"]
     name = machine["StartAt"]
@@ -107,8 +143,7 @@ def _with_first_task(machine: dict) -> None:
     condition = expression_text(rule_["Condition"])
     if task is None or task["Type"] != "Task" or task.get("Resource") != "arn:aws:states:::lambda:invoke" \
             or not isinstance(task.get("Arguments", {}).get("Payload"), dict) \
-            or not isinstance(task["Arguments"]["Payload"].get("callee"), str) \
-            or task["Arguments"]["Payload"]["callee"].startswith("{%") or catches_everything(task) \
+            or _guarded_place(task["Arguments"]["Payload"]) is None or catches_everything(task) \
             or any(set(c["ErrorEquals"]) & _TAKERS for c in task.get("Catch", []) + task.get("Retry", [])) \
             or predecessors(machine)[task_name] != [(name, "choice")] or bad is None or bad["Type"] != "Fail" \
             or condition is None or set(rule_) - {"Condition", "Next", "Assign"}:
@@ -120,11 +155,8 @@ def _with_first_task(machine: dict) -> None:
     bindings = choice_chain.bindings_of(params)
     if bindings is None:
         return
-    callee = json.dumps(task["Arguments"]["Payload"]["callee"], ensure_ascii=False)
     task["Arguments"] = rebind(task["Arguments"], bindings)
-    # (undefined, not $error: moto reports $error as an uncatchable States.Runtime)
-    task["Arguments"]["Payload"]["callee"] = wrap(f"({condition}) ? {callee} : $lookup({{}}, "
-                                                  "'pysfn: the input check failed')")
+    _guard(task["Arguments"]["Payload"], condition)
     for key in ("Output", "TimeoutSeconds", "HeartbeatSeconds"):
         if key in task:
             task[key] = rebind(task[key], bindings)
