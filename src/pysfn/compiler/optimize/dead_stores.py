@@ -10,7 +10,7 @@ left to do (no Assign, no Output) is then bypassed: its predecessors go to its `
 
 from __future__ import annotations
 
-from pysfn.compiler.optimize.machine import VARIABLE, is_safe, predecessors, strings
+from pysfn.compiler.optimize.machine import VARIABLE, bypass, is_safe, predecessors, strings
 
 
 def _assign_dicts(value):
@@ -47,15 +47,4 @@ def _bypass_empty_passes(machine: dict) -> None:
                 or "Next" not in state or state["Next"] == name:
             continue
         target = state["Next"]
-        for pred_name, kind in preds[name]:
-            if kind == "start":
-                machine["StartAt"] = target
-                continue
-            holder = states[pred_name]
-            for d in [holder] + holder.get("Choices", []) + holder.get("Catch", []):
-                if d.get("Next") == name:
-                    d["Next"] = target
-            if holder.get("Default") == name:
-                holder["Default"] = target
-        preds[target] = [p for p in preds[target] if p[0] != name] + preds[name]
-        del states[name]
+        bypass(machine, preds, name, target)

@@ -16,7 +16,7 @@ itself (its Assign reads the same ``$states.input``). Only when:
 from __future__ import annotations
 
 from pysfn.compiler.optimize.folding import PLAIN_PASS
-from pysfn.compiler.optimize.machine import (VARIABLE, expression_text, join_comment, predecessors, rebind,
+from pysfn.compiler.optimize.machine import (VARIABLE, bypass, expression_text, join_comment, predecessors, rebind,
                                              strings)
 
 _TARGETS = ("Task", "Pass", "Wait")  # (a Parallel's branches or a Map's iterations would read it first)
@@ -63,15 +63,4 @@ def rule(machine: dict) -> None:
         if not nxt["Assign"]:
             del nxt["Assign"]
         join_comment(nxt, state, {})
-        for pred_name, kind in preds[name]:
-            if kind == "start":
-                machine["StartAt"] = state["Next"]
-            else:
-                holder = states[pred_name]
-                for d in [holder] + holder.get("Choices", []) + holder.get("Catch", []):
-                    if d.get("Next") == name:
-                        d["Next"] = state["Next"]
-                if holder.get("Default") == name:
-                    holder["Default"] = state["Next"]
-        preds[state["Next"]] = preds[name]
-        del states[name]
+        bypass(machine, preds, name, state["Next"])

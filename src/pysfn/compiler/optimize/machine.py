@@ -62,6 +62,24 @@ def predecessors(machine: dict) -> dict[str, list[tuple[str, str]]]:
     return preds
 
 
+def bypass(machine: dict, preds: dict, name: str, target: str) -> None:
+    """Remove the state ``name``: every edge into it (StartAt, a Next, a Choice rule's or a
+    Catch's Next, a Default) goes to ``target`` instead; ``preds`` is kept up to date."""
+    states = machine["States"]
+    for pred_name, kind in preds[name]:
+        if kind == "start":
+            machine["StartAt"] = target
+            continue
+        holder = states[pred_name]
+        for d in [holder] + holder.get("Choices", []) + holder.get("Catch", []):
+            if d.get("Next") == name:
+                d["Next"] = target
+        if holder.get("Default") == name:
+            holder["Default"] = target
+    preds[target] = [p for p in preds[target] if p[0] != name] + preds[name]
+    del states[name]
+
+
 def strings(value):
     """Every string inside a JSON template."""
     if isinstance(value, str):

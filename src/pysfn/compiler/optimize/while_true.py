@@ -7,7 +7,7 @@ rule assigns nothing (its Assign would need a state) and the Choice has no Assig
 
 from __future__ import annotations
 
-from pysfn.compiler.optimize.machine import expression_text, predecessors
+from pysfn.compiler.optimize.machine import bypass, expression_text, predecessors
 
 
 def rule(machine: dict) -> None:
@@ -22,18 +22,7 @@ def rule(machine: dict) -> None:
                 or first["Next"] == name:
             continue
         target = first["Next"]
-        for pred_name, kind in preds[name]:
-            if kind == "start":
-                machine["StartAt"] = target
-                continue
-            holder = states[pred_name]
-            for d in [holder] + holder.get("Choices", []) + holder.get("Catch", []):
-                if d.get("Next") == name:
-                    d["Next"] = target
-            if holder.get("Default") == name:
-                holder["Default"] = target
-        preds[target] = [p for p in preds[target] if p[0] != name] + preds[name]
-        del states[name]
+        bypass(machine, preds, name, target)
         _drop_unreachable(machine)
         preds = predecessors(machine)
 
