@@ -40,6 +40,9 @@ def _join(*states):
     return frozenset().union(*real) if real else None
 
 
+MAX_SHARES = 5_000  # pairs of names sharing an object, per loop head
+
+
 class Flow:
     def __init__(self, rep, sharing: Sharing, types: dict | None, callee_changes: dict, on_default):
         self.rep = rep
@@ -148,6 +151,13 @@ class Flow:
             new_head = _join(*preds)
             if new_head == head:
                 break
+            if new_head is not None and len(new_head) > MAX_SHARES:
+                # (the workflows of the tests stay under 300; a fuzzed mutant grew past 12,000 and
+                # took minutes: a clear refusal within a second instead)
+                raise self.rep.error(node, f"this loop makes more than {MAX_SHARES:,} pairs of names that may "
+                                     "share a list or dict: too many for pysfn's check that a change in place "
+                                     "shows the same way in the state machine",
+                                     "split the function, or copy values (list(x), dict(x)) where they are stored")
             head = new_head
         return _join(self.block(node.orelse, head, later), *breaks)
 

@@ -20,7 +20,7 @@ from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.hoisting import hoist_statement
-from pysfn.compiler.history import warn_if_too_long, warn_if_unbounded
+from pysfn.compiler.history import refuse_endless, warn_if_too_long, warn_if_unbounded
 from pysfn.compiler.children import child_call
 from pysfn.compiler.integrations import aws_attribute, service_call, service_error_names
 from pysfn.compiler.callbacks import callback_call, callback_error_names, check_timeout_binding
@@ -374,6 +374,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
 
     def stmt_While(self, node: ast.While) -> list[ir.Stmt]:
         test = self.condition(node.test)
+        refuse_endless(self.rep, node, test)
         self.loops += 1
         try:
             body = self.block(node.body)

@@ -62,6 +62,35 @@ def _counter_bound(node: ast.While) -> bool:
     return False
 
 
+def refuse_endless(rep, node: ast.While, test) -> None:
+    """``while True:`` (a test that is a true constant) with no ``break``, ``return`` or ``raise``
+    in its body: CPython loops for ever, but a state machine needs a way to an end (the validator
+    refuses one without), so the loop is refused at its line rather than compiled to invalid ASL."""
+    if isinstance(test, ir.Const) and test.value and not _leaves(node.body, in_inner_loop=False):
+        raise rep.error(node, "this loop never ends: its test is always true and nothing in it leaves the "
+                        "loop (break, return or raise)",
+                        "give the loop a condition or a break: a state machine must have a way to its end")
+
+
+def _leaves(stmts, in_inner_loop: bool) -> bool:
+    for stmt in stmts:
+        if isinstance(stmt, (ast.Return, ast.Raise)) or (isinstance(stmt, ast.Break) and not in_inner_loop):
+            return True
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        inner = in_inner_loop or isinstance(stmt, (ast.For, ast.AsyncFor, ast.While))
+        for field in ("body", "orelse", "finalbody"):
+            if _leaves(getattr(stmt, field, []) or [], inner if field == "body" else in_inner_loop):
+                return True
+        for handler in getattr(stmt, "handlers", []) or []:
+            if _leaves(handler.body, in_inner_loop):
+                return True
+        for case in getattr(stmt, "cases", []) or []:
+            if _leaves(case.body, in_inner_loop):
+                return True
+    return False
+
+
 def warn_if_unbounded(rep, node: ast.While, body: tuple[ir.Stmt, ...]) -> None:
     if _counter_bound(node):
         return
