@@ -18,8 +18,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 DIAGNOSTIC = "flow.py:15:21: error: 'entry' is stored here as it is, and it is changed in place at line 16"
 
 
-def pytest_run(args, cwd):
+def pytest_run(args, cwd, on_ci: bool | None = None):
+    """pytest in a subprocess; ``on_ci``: with the ``CI`` variable set (pytest then prints every
+    failure's whole message in the short summary) or unset, else as this run has it."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    if on_ci is not None:
+        env.pop("CI", None)
+        env.pop("BUILD_NUMBER", None)
+        if on_ci:
+            env["CI"] = "true"
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
                           capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
 
@@ -39,19 +46,28 @@ def _assert_only_the_diagnostic(text: str):
     assert "hint: work on a copy: entry = list(entry) or dict(entry) before changing it" in text
 
 
-def test_a_compile_error_is_one_diagnostic_as_a_collection_error():
+# pytest shows a failure's message whole in the short summary under CI or -vv, trimmed otherwise:
+# the diagnostic must still be shown once.
+SUMMARY_MODES = pytest.mark.parametrize("on_ci, verbosity", [(False, []), (True, []), (False, ["-vv"])],
+                                        ids=["terminal", "ci", "very-verbose"])
+
+
+@SUMMARY_MODES
+def test_a_compile_error_is_one_diagnostic_as_a_collection_error(on_ci, verbosity):
     project = FIXTURES / "broken_project"
     native = pytest_run([], cwd=project)
     assert native.returncode == 0 and "5 passed" in native.stdout, native.stdout
-    proc = pytest_run(["--pysfn-compiled"], cwd=project)
+    proc = pytest_run(["--pysfn-compiled", *verbosity], cwd=project, on_ci=on_ci)
     assert proc.returncode == 2, proc.stdout  # pytest's "errors during collection"
     assert "ERROR collecting test_flow.py" in proc.stdout
     assert "pysfn: flow.py does not compile (--pysfn-compiled runs the compiled machine):" in proc.stdout
     _assert_only_the_diagnostic(proc.stdout + proc.stderr)
 
 
-def test_a_compile_error_met_inside_tests_is_shown_once():
-    proc = pytest_run(["--pysfn-compiled", "test_lazy.py"], cwd=FIXTURES / "broken_project")
+@SUMMARY_MODES
+def test_a_compile_error_met_inside_tests_is_shown_once(on_ci, verbosity):
+    proc = pytest_run(["--pysfn-compiled", "test_lazy.py", *verbosity], cwd=FIXTURES / "broken_project",
+                      on_ci=on_ci)
     assert proc.returncode == 1 and "2 failed" in proc.stdout, proc.stdout
     _assert_only_the_diagnostic(proc.stdout)
     assert "pysfn: flow.py does not compile (its diagnostic is reported above)" in proc.stdout
@@ -61,7 +77,7 @@ def test_a_compile_error_in_a_workflow_a_conftest_imports(tmp_path):
     for name in ("flow.py", "test_flow.py"):
         (tmp_path / name).write_text((FIXTURES / "broken_project" / name).read_text())
     (tmp_path / "conftest.py").write_text("import flow\n")
-    proc = pytest_run(["--pysfn-compiled"], cwd=tmp_path)
+    proc = pytest_run(["--pysfn-compiled"], cwd=tmp_path, on_ci=True)
     assert proc.returncode == 4, proc.stdout + proc.stderr  # a usage error, as for a broken conftest
     assert "ERROR: pysfn: flow.py does not compile" in proc.stderr
     _assert_only_the_diagnostic(proc.stdout + proc.stderr)

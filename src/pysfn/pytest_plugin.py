@@ -180,7 +180,7 @@ def pytest_make_collect_report(collector):
     new = _failed[before:]
     if new and report.passed:
         report.outcome = "failed"
-        report.longrepr = "\n\n".join(_to_show(f).report for f in new)
+        report.longrepr = _longrepr([_to_show(f) for f in new])
         report.result = []
 
 
@@ -188,7 +188,20 @@ def pytest_make_collect_report(collector):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     if call.excinfo is not None and isinstance(call.excinfo.value, WorkflowDoesNotCompile):
-        outcome.get_result().longrepr = call.excinfo.value.report
+        outcome.get_result().longrepr = _longrepr([call.excinfo.value])
+
+
+def _longrepr(failures: list[WorkflowDoesNotCompile]):
+    """What pytest shows for the failures: their reports, as they are, in the failure's section;
+    and only each report's first line in the short test summary — pytest prints a plain-text
+    longrepr whole there under CI (the ``CI`` variable set) or ``-vv``, which would show the
+    diagnostic twice. pytest's own repr classes, so pytest-xdist carries it from its workers."""
+    from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
+    text = "\n\n".join(f.report for f in failures)
+    headline = "; ".join(f.report.splitlines()[0].rstrip(":") for f in failures)
+    return ReprExceptionInfo(
+        reprtraceback=ReprTraceback([ReprEntryNative([text + "\n"])], None, "native"),
+        reprcrash=ReprFileLocation(str(failures[0].source), 0, headline))
 
 
 def resolve_workflow_path(path, test_file: Path | None) -> Path:
