@@ -177,12 +177,38 @@ def test_entry_option_names_a_missing_function():
         compile_source(HEADER + "@PSF.main\ndef flow():\n    return 1\n", "wf.py", entry="nope")
 
 
-def test_subscript_inside_catching_try_warns():
+def test_a_failing_expression_inside_a_catching_try_runs_in_python():
+    """A failed JSONata expression stops the machine: no Catch can take it. Where an `except`
+    would catch what it raises, the expression is extracted (compiler/fallible.py)."""
     result = compile_source(body("try:\n    y = work(items[0])\nexcept IndexError:\n    y = 0\nreturn y"), "wf.py")
-    (warning,) = result.warnings
-    assert warning.severity == "warning"
-    assert "States.QueryEvaluationError" in warning.message
-    assert warning.loc.line == HEADER_LINES + 4
+    assert result.warnings == []
+    (extraction,) = result.extractions
+    assert extraction.expression == "items[0]" and "enclosing 'except'" in extraction.reason
+    # an except that cannot catch what it raises, and no try at all: it stays in the machine
+    for code in ("try:\n    y = work(items[0])\nexcept Oops:\n    y = 0\nreturn y",
+                 "y = work(items[0])\nreturn y",
+                 "try:\n    y = work(x == 1)\nexcept Exception:\n    y = 0\nreturn y"):
+        assert compile_source(body(code), "wf.py").extractions == [], code
+
+
+@pytest.mark.parametrize("code", ["items.pop()", "del items[0]", "a, b = items", "for i in x:\n        pass"])
+def test_a_failing_change_inside_a_catching_try_is_said_at_its_line(code):
+    """The change itself is the machine's (it cannot be extracted): said at the line."""
+    result = compile_source(body(f"try:\n    {code}\nexcept Exception:\n    pass\nreturn items"), "wf.py")
+    (warning,) = [w for w in result.warnings if "default []" not in w.message]  # (items=[] changed)
+    assert "the enclosing 'except' does not catch it there" in warning.message
+    assert (warning.loc.line, warning.loc.col) == (HEADER_LINES + 4, 9)
+
+
+def test_a_failing_expression_before_a_finally_is_said_at_its_line():
+    code = "try:\n    y = x + 1\n    z = x + 2\nfinally:\n    work(0)\nreturn y"
+    result = compile_source(body(code), "wf.py")
+    (warning,) = result.warnings  # once per try
+    assert "without running the 'finally' block of line" in warning.message
+    assert (warning.loc.line, warning.loc.col) == (HEADER_LINES + 4, 13)
+    # a finally that only sets variables: nothing observable is skipped
+    quiet = "try:\n    y = x + 1\nfinally:\n    z = 2\nreturn y"
+    assert compile_source(body(quiet), "wf.py").warnings == []
 
 
 @pytest.mark.parametrize("code", ["break", "y = nothing(items)"])

@@ -13,6 +13,7 @@ import builtins
 import math
 
 from pysfn.compiler import ir
+from pysfn.compiler.fallible import catches_machine_errors, may_fail
 from pysfn.compiler.jsonata_ops import METHOD_ARITY
 from pysfn.compiler.numbers import FLOAT_KEY, MAX_EXACT
 from pysfn.contract import number_problem
@@ -52,6 +53,22 @@ class ExpressionCompiler:
         return self.expr(node, in_condition=True)
 
     def expr(self, node: ast.expr, in_condition: bool = False) -> ir.Expr:
+        result = self.expr_node(node, in_condition)
+        if not (self.enclosing_handlers or self.watched_finally) or not may_fail(result):
+            return result
+        if catches_machine_errors(self.enclosing_handlers):  # compiler/fallible.py
+            raise NotLowerable(node, f"'{ast.unparse(node)}' can raise here, and the enclosing 'except' must "
+                               "see it as CPython raises it: a failed expression stops the state machine, "
+                               "no Catch can take it")
+        watch = next((w for w in self.watched_finally if not w.warned), None)
+        if watch is not None:
+            watch.warned = True
+            self.rep.warn(node, f"if '{ast.unparse(node)}' fails, the compiled machine stops with its error "
+                          f"without running the 'finally' block of line {watch.node.lineno} first",
+                          "make sure it cannot fail (test the values first), or compute it in a callee")
+        return result
+
+    def expr_node(self, node: ast.expr, in_condition: bool = False) -> ir.Expr:
         loc = self.loc(node)
         if isinstance(node, ast.Constant):
             if isinstance(node.value, float) and not math.isfinite(node.value):
@@ -70,7 +87,6 @@ class ExpressionCompiler:
         if isinstance(node, ast.Subscript):
             if isinstance(node.slice, ast.Slice):
                 raise NotLowerable(node, "slices are not lowered to JSONata yet")
-            self.warn_if_subscript_error_is_caught(node)
             return ir.Subscript(self.expr(node.value), self.expr(node.slice), loc)
         if isinstance(node, (ast.List, ast.Tuple)):
             if any(isinstance(e, ast.Starred) for e in node.elts):
@@ -118,15 +134,6 @@ class ExpressionCompiler:
             return self.comprehension(node)
         raise NotLowerable(node, f"'{ast.unparse(node)}': this expression is not supported in a workflow "
                            "function yet")
-
-    def warn_if_subscript_error_is_caught(self, node: ast.Subscript) -> None:
-        """A failed subscript stops the machine with States.QueryEvaluationError; say so
-        where Python would instead run an enclosing ``except KeyError``/``IndexError``."""
-        python_errors = ("KeyError", "IndexError", "TypeError")
-        if any(h.matches(e) for h in self.enclosing_handlers for e in python_errors):
-            self.rep.warn(node, f"if '{ast.unparse(node)}' fails, the compiled machine stops with "
-                          "States.QueryEvaluationError; the enclosing 'except' does not catch it there",
-                          "test first (if key in d: ...) or do the lookup inside a callee")
 
     def name(self, node: ast.Name) -> ir.Expr:
         var = self.scope.lookup(node.id)

@@ -17,6 +17,8 @@ from pysfn.compiler.tuples import check_tuples
 from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
+from pysfn.compiler.fallible import (FinallyWatch, catches_machine_errors, changing_statement_may_fail,
+                                     finally_is_observable)
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
 from pysfn.compiler.hoisting import hoist_statement
@@ -87,6 +89,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
         self.nested: dict[str, ast.FunctionDef] = {}
         self.exception_vars: set[str] = set()  # names bound by `except ... as e`
         self.enclosing_handlers: list[ir.ErrorSet] = []  # of the try bodies we are inside
+        self.watched_finally: list[FinallyWatch] = []  # try ... finally bodies we are inside
         self.loops = 0                      # loops around the statement being compiled
         self.caught: list[str] = []         # variables holding the errors of the except blocks we are in
         for name in assigned_names(fn.body):
@@ -128,6 +131,11 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             hoisted = hoist_statement(self, node)  # callee calls inside expressions run first
             if hoisted is not None:
                 return hoisted
+            if self.enclosing_handlers and catches_machine_errors(self.enclosing_handlers) \
+                    and changing_statement_may_fail(node):
+                self.rep.warn(node, f"if '{ast.unparse(node).splitlines()[0]}' fails, the compiled machine stops "
+                              "with its error; the enclosing 'except' does not catch it there",
+                              "test first (if key in d, if xs: ...), or do it inside a callee")
             return method(node)
         except NotLowerable as e:
             return self.extract_statement(node, e)
@@ -300,11 +308,17 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                 handlers.append(ir.Handler(errors, var, self.block(h.body), self.loc(h)))
             finally:
                 self.caught.pop()
-        self.enclosing_handlers.extend(h.errors for h in handlers)
+        covering = [h.errors for h in handlers]
+        watched = bool(node.finalbody) and finally_is_observable(node.finalbody)
+        if watched:  # a failed expression of the body would skip the `finally`: said once (fallible.py)
+            self.watched_finally.append(FinallyWatch(node))
+        self.enclosing_handlers.extend(covering)
         try:
             body = self.block(node.body)
         finally:
-            del self.enclosing_handlers[len(self.enclosing_handlers) - len(handlers):]
+            del self.enclosing_handlers[len(self.enclosing_handlers) - len(covering):]
+            if watched:
+                self.watched_finally.pop()
         orelse = self.block(node.orelse)
         stmt = ir.Try(body, tuple(handlers), self.loc(node), orelse) if handlers else None
         if not node.finalbody:
@@ -731,6 +745,9 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                 raise self.rep.error(fn.decorator_list[0], "a parallel branch cannot be decorated",
                                      "remove the decorator")
             inner = FunctionCompiler(self.info, self.scope.child(fn.name), fn, self.callees)
+            # a branch's error fails the Parallel with its name: the enclosing handlers apply
+            inner.enclosing_handlers = list(self.enclosing_handlers)
+            inner.watched_finally = self.watched_finally
             branches.append(ir.Branch(fn.name, inner.block(fn.body), self.loc(fn)))
         return ir.ParallelCall(tuple(branches), self.loc(node))
 
