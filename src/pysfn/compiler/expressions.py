@@ -13,7 +13,7 @@ import builtins
 import math
 
 from pysfn.compiler import ir
-from pysfn.compiler.fallible import catches_machine_errors, may_fail
+from pysfn.compiler.fallible import caught_here, errors_raised
 from pysfn.compiler.jsonata_ops import METHOD_ARITY
 from pysfn.compiler.numbers import FLOAT_KEY, MAX_EXACT
 from pysfn.contract import number_problem
@@ -54,9 +54,12 @@ class ExpressionCompiler:
 
     def expr(self, node: ast.expr, in_condition: bool = False) -> ir.Expr:
         result = self.expr_node(node, in_condition)
-        if not (self.enclosing_handlers or self.watched_finally) or not may_fail(result):
+        if not (self.enclosing_handlers or self.watched_finally):
             return result
-        if catches_machine_errors(self.enclosing_handlers):  # compiler/fallible.py
+        errors = errors_raised(result)
+        if not errors:
+            return result
+        if caught_here(self.enclosing_handlers, errors):  # compiler/fallible.py
             raise NotLowerable(node, f"'{ast.unparse(node)}' can raise here, and the enclosing 'except' must "
                                "see it as CPython raises it: a failed expression stops the state machine, "
                                "no Catch can take it")

@@ -29,17 +29,30 @@ _SAFE_OPS = {"str", "concat"}
 _SAFE_COMPARE = {"==", "!=", "is", "is not"}
 
 
-def may_fail(e: ir.Expr) -> bool:
-    """Whether evaluating ``e`` can raise one of ``RAISED`` for some value of its variables."""
+_ARITH = {"TypeError", "OverflowError"}
+_DIVISION = _ARITH | {"ZeroDivisionError", "ValueError"}
+_OP_ERRORS = {
+    "+": _ARITH, "-": _ARITH, "*": _ARITH, "neg": _ARITH, "pos": _ARITH, "square": _ARITH,
+    "int+": {"OverflowError"}, "int-": {"OverflowError"}, "int*": {"OverflowError"},
+    "/": _DIVISION, "//": _DIVISION, "%": _DIVISION, "len": {"TypeError"}, "abs": _ARITH,
+}
+
+
+def errors_raised(e: ir.Expr) -> set[str]:
+    """The Python errors evaluating ``e`` can raise in the machine, for some value of its variables."""
+    found: set[str] = set()
     stack = [e]
     while stack:
         node = stack.pop()
-        if isinstance(node, (ir.Subscript, ir.Comprehension)):
-            return True
-        if isinstance(node, ir.Compare) and node.op not in _SAFE_COMPARE:
-            return True
-        if isinstance(node, ir.Op) and node.name not in _SAFE_OPS and not node.name.startswith("typed"):
-            return True
+        if isinstance(node, ir.Subscript):
+            found |= {"KeyError", "IndexError", "TypeError"}
+        elif isinstance(node, ir.Comprehension):
+            found.add("TypeError")
+        elif isinstance(node, ir.Compare) and node.op not in _SAFE_COMPARE:
+            found.add("TypeError")
+        elif isinstance(node, ir.Op) and node.name not in _SAFE_OPS and not node.name.startswith("typed"):
+            name = node.name[:-1] if node.name.endswith("=") else node.name  # x += 1 is x + 1
+            found |= _OP_ERRORS.get(name, set(RAISED))
         if dataclasses.is_dataclass(node):
             for f in dataclasses.fields(node):
                 value = getattr(node, f.name)
@@ -47,7 +60,17 @@ def may_fail(e: ir.Expr) -> bool:
                     stack.extend(v for v in value if dataclasses.is_dataclass(v))
                 elif dataclasses.is_dataclass(value) and not isinstance(value, type):
                     stack.append(value)
-    return False
+    return found
+
+
+def may_fail(e: ir.Expr) -> bool:
+    """Whether evaluating ``e`` can raise one of ``RAISED`` for some value of its variables."""
+    return bool(errors_raised(e))
+
+
+def caught_here(handlers: list[ir.ErrorSet], errors: set[str]) -> bool:
+    """Whether an enclosing handler catches one of ``errors`` (names or their bases)."""
+    return any(h.matches(name) for h in handlers for name in errors)
 
 
 def catches_machine_errors(handlers: list[ir.ErrorSet]) -> bool:

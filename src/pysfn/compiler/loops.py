@@ -78,49 +78,54 @@ def _range(args: tuple[ir.Expr, ...]) -> str:
 
 def loop_parts(stmt: ir.For) -> tuple[dict, str, dict]:
     """(Assign before the loop, the test for a next item, Assign of one iteration)."""
-    it, i = stmt.iteration, stmt.index
+    setup, count, values = loop_text_parts(stmt)
+    index = "$" + stmt.index
+    start = {stmt.index: 0, **{name: wrap(text) for name, text in setup.items()}}
+    bind = {t: wrap(v) for t, v in values.items()}
+    bind[stmt.index] = wrap(f"{index} + 1")
+    return start, f"{index} < {count}", bind
+
+
+def loop_text_parts(stmt: ir.For) -> tuple[dict[str, str], str, dict[str, str]]:
+    """JSONata text of a loop's parts: the hidden variables set before it (the snapshot), the
+    number of iterations, and each loop variable's value at position ``$<index>``."""
+    it = stmt.iteration
     items, index, extra = "$" + stmt.items, "$" + stmt.index, "$" + stmt.items + "_x"
-    start = {i: 0}
+    start: dict[str, str] = {}
+    count = f"$count({items})"
     if it.kind == "range":
-        start[stmt.items] = wrap(_range(it.args))
-        more = f"{index} < {items}.n"
+        start[stmt.items] = _range(it.args)
+        count = f"{items}.n"
         values = [f"{items}.start + {index} * {items}.step"]
     elif it.kind == "items":
         d = f"{T}d"
-        start[stmt.items] = wrap(f"({d} := {expression(it.args[0])}; $type({d}) = 'object' ? [$keys({d})] "
-                                 f": {typed_error('AttributeError', d, 'object has no attribute ' + repr('items'))})")
-        start[stmt.items + "_x"] = wrap(expression(it.args[0]))
-        more = f"{index} < $count({items})"
+        start[stmt.items] = (f"({d} := {expression(it.args[0])}; $type({d}) = 'object' ? [$keys({d})] "
+                             f": {typed_error('AttributeError', d, 'object has no attribute ' + repr('items'))})")
+        start[stmt.items + "_x"] = expression(it.args[0])
         values = [f"{items}[{index}]", f"$lookup({extra}, {items}[{index}])"]
     elif it.kind in ("dict_values", "dict_keys"):
         d = f"{T}d"
         method = 'values' if it.kind == 'dict_values' else 'keys'
-        start[stmt.items] = wrap(f"({d} := {expression(it.args[0])}; $type({d}) = 'object' ? [$keys({d})] "
-                                 f": {typed_error('AttributeError', d, 'object has no attribute ' + repr(method))})")
-        more = f"{index} < $count({items})"
+        start[stmt.items] = (f"({d} := {expression(it.args[0])}; $type({d}) = 'object' ? [$keys({d})] "
+                             f": {typed_error('AttributeError', d, 'object has no attribute ' + repr(method))})")
         if it.kind == "dict_values":
-            start[stmt.items + "_x"] = wrap(expression(it.args[0]))
+            start[stmt.items + "_x"] = expression(it.args[0])
             values = [f"$lookup({extra}, {items}[{index}])"]
         else:
             values = [f"{items}[{index}]"]
     elif it.kind == "reversed":
-        start[stmt.items] = wrap(reversible(expression(it.args[0])))
-        more = f"{index} < $count({items})"
+        start[stmt.items] = reversible(expression(it.args[0]))
         values = [f"{items}[$count({items}) - 1 - {index}]"]
     elif it.kind == "enumerate":
-        start[stmt.items] = wrap(iterated(expression(it.args[0])))
-        start[stmt.items + "_x"] = wrap(integer(expression(it.args[1]), "enumerate"))
-        more = f"{index} < $count({items})"
+        start[stmt.items] = iterated(expression(it.args[0]))
+        start[stmt.items + "_x"] = integer(expression(it.args[1]), "enumerate")
         values = [f"{extra} + {index}", f"{items}[{index}]"]
     else:
-        start[stmt.items] = wrap(iterated(expression(it.args[0])))
-        more = f"{index} < $count({items})"
+        start[stmt.items] = iterated(expression(it.args[0]))
         values = [f"{items}[{index}]"]
     if stmt.unpack:
         values = _unpacked(values[-1], len(stmt.targets)) if len(values) == 1 else values
-    bind = {t: wrap(v) for t, v in zip(stmt.targets, values)}
-    bind[i] = wrap(f"{index} + 1")
-    return start, more, bind
+    return start, count, dict(zip(stmt.targets, values))
 
 
 def unpack_check(e: str, n: int) -> str:
