@@ -85,7 +85,10 @@ _EXPRESSION_ERROR = re.compile(r"\b([A-Z][A-Za-z]*(?:Error|Exception)): (.*?)\)?
 def python_error_of_expression(result: dict) -> dict:
     if result.get("error") not in ("States.QueryEvaluationError", "States.Runtime"):
         return result
-    match = _EXPRESSION_ERROR.search(result.get("cause") or "")
+    cause = result.get("cause") or ""
+    # "... The JSONata expression '<text>' ... threw an error: TypeError: ...": the expression's
+    # own text may name errors too (a folded loop holds a whole body), the error is after it
+    match = _EXPRESSION_ERROR.search(cause.rsplit(" threw an error: ", 1)[-1])
     if match is None:
         return result
     return {**result, "error": match.group(1), "cause": match.group(2)}

@@ -41,6 +41,30 @@ def _join(*states):
 
 
 MAX_SHARES = 5_000  # pairs of names sharing an object, per loop head
+KEPT_PER_PAIR = 2    # shares kept per (name, depth, name, depth): the earliest places
+
+
+def _where(end: End) -> tuple:
+    return (getattr(end.node, "lineno", 0), getattr(end.node, "col_offset", 0), end.why)
+
+
+def _canonical(state):
+    """``state`` with at most ``KEPT_PER_PAIR`` shares per pair of names and depths, the earliest
+    in the source. The shares of one pair differ only in the places a message names; the checks
+    decide on names and depths (two places, for ``stored_twice``), so nothing is lost -- but
+    nested loops storing into several containers made thousands of them (10 million share
+    updates, 30 s for a 50-line function: tests/test_loop_folding_properties.py found it)."""
+    if state is None or len(state) < 64:
+        return state
+    groups: dict[tuple, list] = {}
+    for s in state:
+        groups.setdefault((s.a.name, s.a.depth, s.b.name, s.b.depth), []).append(s)
+    kept = []
+    for shares in groups.values():
+        if len(shares) > KEPT_PER_PAIR:
+            shares = sorted(shares, key=lambda s: (_where(s.a), _where(s.b)))[:KEPT_PER_PAIR]
+        kept += shares
+    return frozenset(kept)
 
 
 class Flow:
@@ -148,7 +172,7 @@ class Flow:
                 self.loops.pop()
                 self.loop_nodes.pop()
             preds = [state, body, *continues]
-            new_head = _join(*preds)
+            new_head = _canonical(_join(*preds))
             if new_head == head:
                 break
             if new_head is not None and len(new_head) > MAX_SHARES:
@@ -215,6 +239,13 @@ class Flow:
         if not touching:
             return frozenset(s for s in state if s.a.name != name)  # its shares with itself, if any
         out = {s for s in state if s.a.name != name and s.b.name != name}
+        if len(touching) > 16:  # the pairs below are its square: the earliest places per (depth, name, depth)
+            groups: dict[tuple, list] = {}
+            for t in sorted(touching, key=lambda t: (_where(t[1]), _where(t[2]))):
+                group = groups.setdefault((t[1].depth, t[2].name, t[2].depth), [])
+                if len(group) < KEPT_PER_PAIR:
+                    group.append(t)
+            touching = [t for group in groups.values() for t in group]
         for s1, m1, o1 in touching:
             for s2, m2, o2 in touching:
                 if s1 is s2 or o1.name == o2.name:
@@ -223,7 +254,7 @@ class Flow:
                     out.add(Share(o1, replace(o2, depth=min(o2.depth + m1.depth - m2.depth, MAX_DEPTH))))
                 else:
                     out.add(Share(replace(o1, depth=min(o1.depth + m2.depth - m1.depth, MAX_DEPTH)), o2))
-        return frozenset(out)
+        return _canonical(frozenset(out))
 
     def gen(self, target: str, depth: int, value: ast.expr, at: ast.AST, target_why: str, source_why: str,
             state) -> frozenset:
