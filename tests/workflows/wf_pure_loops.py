@@ -1,4 +1,4 @@
-"""Loops that only compute: each is one state (compiler/loop_folding.py), with Python's results.
+"""Loops that only compute, with Python's results.
 
 continue/break in nested ifs, a loop's else, nested loops (a break of the inner one only), the
 loop variable read after the loop (and after zero iterations), tuple targets, swaps, every kind

@@ -53,7 +53,7 @@ def _canonical(state):
     in the source. The shares of one pair differ only in the places a message names; the checks
     decide on names and depths (two places, for ``stored_twice``), so nothing is lost -- but
     nested loops storing into several containers made thousands of them (10 million share
-    updates, 30 s for a 50-line function: tests/test_loop_folding_properties.py found it)."""
+    updates, 30 s for a 50-line function: tests/test_loop_properties.py found it)."""
     if state is None or len(state) < 64:
         return state
     groups: dict[tuple, list] = {}

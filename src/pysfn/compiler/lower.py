@@ -26,7 +26,6 @@ from pysfn.compiler import ir
 from pysfn.compiler.callbacks import callback_result, callback_task
 from pysfn.compiler.error_matching import matched_names
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
-from pysfn.compiler.loop_folding import fold_plan, loop_expression
 from pysfn.compiler.loops import loop_parts
 from pysfn.compiler.numbers import as_declared, decode_output_template, num
 from pysfn.compiler.signature import input_problem, input_value
@@ -99,7 +98,6 @@ class Lowerer:
         # Statements are lowered eagerly (only *building* states is deferred), so the frames
         # in force when ``block`` runs are the ones the source nests the statement in.
         self.frames: tuple[LoopFrame | FinallyFrame, ...] = ()
-        self.folds: dict = {}  # id(ir.For) -> loop_folding.Fold: loops that are one state
 
     # ------------------------------------------------------------------ plumbing
 
@@ -152,7 +150,6 @@ class Lowerer:
 
     def workflow(self, wf: ir.Workflow) -> dict:
         m = Machine()
-        self.folds = fold_plan(wf)
         body = self.block(m, wf.body, self.return_none(m), ())
         start = self.arguments(m, wf, body)()
         self.build_pending()
@@ -327,9 +324,6 @@ class Lowerer:
         The Choice's rule binds the loop variables and advances the index in one step
         (rule-level ``Assign``), so an iteration costs one transition plus its body.
         """
-        fold = self.folds.get(id(stmt))
-        if fold is not None:
-            return self.folded_loop(m, stmt, fold, cont)
         after = self.block(m, stmt.orelse, cont, catchers)
         header: list[Thunk] = []
         with self.frames_set(self.frames + (LoopFrame(cont, lambda: header[0]()),)):
@@ -344,24 +338,6 @@ class Lowerer:
         header.append(self.state(m, f"For_{label}_L{stmt.loc.line}", build_header))
         return self.state(m, f"Iterate_L{stmt.loc.line}", lambda name: {
             "Type": "Pass", "Comment": self.comment(stmt.loc), "Assign": start, "Next": header[0]()})
-
-    def folded_loop(self, m, stmt: ir.For, fold, cont) -> Thunk:
-        """A loop that only computes: one Pass whose Assign is the whole loop (loop_folding.py);
-        with several variables read after it, the result object first, then its fields."""
-        text = loop_expression(stmt, fold)
-        label = "_".join(stmt.targets)[:30]
-        comment = self.comment(stmt.loc)
-        if len(fold.needed) <= 1:
-            # no variable read after it: the loop is kept for the errors it may raise
-            name = fold.needed[0] if fold.needed else stmt.items
-            value = f"$lookup({text}, {literal(name)})" if fold.needed else f"$exists({text})"
-            return self.state(m, f"Loop_{label}_L{stmt.loc.line}", lambda _: {
-                "Type": "Pass", "Comment": comment, "Assign": {name: wrap(value)}, "Next": cont()})
-        fields = self.state(m, f"Loop_{label}_L{stmt.loc.line}_values", lambda _: {
-            "Type": "Pass", "Comment": comment,
-            "Assign": {v: wrap(f"$lookup(${stmt.items}, {literal(v)})") for v in fold.needed}, "Next": cont()})
-        return self.state(m, f"Loop_{label}_L{stmt.loc.line}", lambda _: {
-            "Type": "Pass", "Comment": comment, "Assign": {stmt.items: wrap(text)}, "Next": fields()})
 
     def stmt_Break(self, m, stmt: ir.Break, cont, catchers) -> Thunk:
         return self.exit_through(m, lambda loop: loop.on_break)

@@ -15,7 +15,7 @@ EXPRESSION = re.compile(r"^\{%(.*)%\}$", re.DOTALL)
 # An expression that is only a reference (``$x``, ``$states.result.Payload``, a parameter's
 # ``$lookup($states.input, "name")``) or a small JSON
 # literal: binding it again inside another expression does not repeat any computation's text.
-_SMALL = re.compile(r"^(\$[A-Za-z_]\w*(\.[A-Za-z_]\w*)*|\$lookup\(\$(states\.input|[A-Za-z_]\w{0,60}), \"[A-Za-z_]\w{0,60}\"\)|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null"
+_SMALL = re.compile(r"^(\$[A-Za-z_]\w*(\.[A-Za-z_]\w*)*|\$lookup\(\$states\.input, \"[A-Za-z_]\w{0,60}\"\)|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null"
                     r"|\"[^\"\\]{0,40}\"|'[^'\\]{0,40}'|\[\]|\{\})$")
 # Or a short index or arithmetic of references (``$xs[$i]``, ``$r.start + $i * $r.step``): no
 # function call, no block, bounded in length -- repeating it once reads as the reference it is,

@@ -1,5 +1,5 @@
-"""Random computing loops (hypothesis): each folds into one state (compiler/loop_folding.py) and
-gives CPython's result -- values, the loop variables after the loop, errors -- in pysfn.local.
+"""Random computing loops (hypothesis) give CPython's result -- values, the loop variables after
+the loop, errors -- in pysfn.local.
 
 Programs are built from statement templates over a few names (readable when shrunk): nested
 loops, if/elif/else, continue and break at any depth, swaps, appends, a loop's else."""
@@ -83,14 +83,12 @@ _counter = [0]
 @given(loops=st.lists(loop(1, "x"), min_size=1, max_size=2),
        xs=st.lists(st.one_of(st.integers(-3, 12), st.sampled_from([2.5, 0.5, "s"])), max_size=6),  # (a whole float in the input is an int)
        n=st.integers(0, 4))
-def test_a_random_computing_loop_folds_and_gives_pythons_result(tmp_path_factory, loops, xs, n):
+def test_a_random_computing_loop_gives_pythons_result(tmp_path_factory, loops, xs, n):
     _counter[0] += 1
     folder = tmp_path_factory.mktemp("loops")
     path = folder / f"loops_{_counter[0]}.py"
     path.write_text(PROGRAM.format(loops=_indent("\n".join(loops))))
     workflow = LocalWorkflow.from_source(path)
-    states = workflow.definition["States"]
-    assert not any(name.startswith("For_") for name in states), path.read_text()  # every loop folded
     import importlib.util
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
