@@ -26,6 +26,7 @@ from pysfn.compiler import ir
 from pysfn.compiler.callbacks import callback_result, callback_task
 from pysfn.compiler.error_matching import matched_names
 from pysfn.compiler.jsonata import T, caught_error_template, expression, literal, template, truthy, wrap
+from pysfn.compiler.loop_folding import MAX_ITEMS, fold_plan, loop_expression, small_enough, static_count
 from pysfn.compiler.loops import loop_parts
 from pysfn.compiler.numbers import as_declared, decode_output_template, num
 from pysfn.compiler.signature import input_problem, input_value
@@ -98,6 +99,7 @@ class Lowerer:
         # Statements are lowered eagerly (only *building* states is deferred), so the frames
         # in force when ``block`` runs are the ones the source nests the statement in.
         self.frames: tuple[LoopFrame | FinallyFrame, ...] = ()
+        self.folds: dict = {}  # id(ir.For) -> loop_folding.Fold: small loops done in one state
 
     # ------------------------------------------------------------------ plumbing
 
@@ -150,6 +152,7 @@ class Lowerer:
 
     def workflow(self, wf: ir.Workflow) -> dict:
         m = Machine()
+        self.folds = fold_plan(wf)
         body = self.block(m, wf.body, self.return_none(m), ())
         start = self.arguments(m, wf, body)()
         self.build_pending()
@@ -336,8 +339,31 @@ class Lowerer:
                     "Choices": [{"Condition": wrap(more), "Assign": bind, "Next": body()}],
                     "Default": after()}
         header.append(self.state(m, f"For_{label}_L{stmt.loc.line}", build_header))
-        return self.state(m, f"Iterate_L{stmt.loc.line}", lambda name: {
+        states = self.state(m, f"Iterate_L{stmt.loc.line}", lambda name: {
             "Type": "Pass", "Comment": self.comment(stmt.loc), "Assign": start, "Next": header[0]()})
+        fold = self.folds.get(id(stmt))
+        if fold is None:
+            return states
+        # a small loop that only computes: the whole loop in one rule's Assign (loop_folding.py)
+        text = loop_expression(stmt, fold)
+        after = cont
+        if len(fold.needed) > 1:  # the result object into the hidden items variable, then its fields
+            assign = {stmt.items: wrap(text)}
+            after = self.state(m, f"Loop_{label}_L{stmt.loc.line}_values", lambda _: {
+                "Type": "Pass", "Comment": self.comment(stmt.loc),
+                "Assign": {v: wrap(f"$lookup(${stmt.items}, {literal(v)})") for v in fold.needed}, "Next": cont()})
+        elif fold.needed:
+            assign = {fold.needed[0]: wrap(f"$lookup({text}, {literal(fold.needed[0])})")}
+        else:  # nothing read after it: kept for the errors it may raise
+            assign = {stmt.items: wrap(f"$exists({text})")}
+        count = static_count(stmt)
+        if count is not None and count <= MAX_ITEMS:  # small by the source: no gate (a Pass the rules fold)
+            return self.state(m, f"Loop_{label}_L{stmt.loc.line}", lambda _: {
+                "Type": "Pass", "Comment": self.comment(stmt.loc), "Assign": assign, "Next": after()})
+        return self.state(m, f"Loop_{label}_L{stmt.loc.line}", lambda _: {
+            "Type": "Choice", "Comment": self.comment(stmt.loc),
+            "Choices": [{"Condition": wrap(small_enough(stmt)), "Assign": assign, "Next": after()}],
+            "Default": states()})
 
     def stmt_Break(self, m, stmt: ir.Break, cont, catchers) -> Thunk:
         return self.exit_through(m, lambda loop: loop.on_break)
