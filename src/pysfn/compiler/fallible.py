@@ -63,19 +63,9 @@ def errors_raised(e: ir.Expr) -> set[str]:
     return found
 
 
-def may_fail(e: ir.Expr) -> bool:
-    """Whether evaluating ``e`` can raise one of ``RAISED`` for some value of its variables."""
-    return bool(errors_raised(e))
-
-
 def caught_here(handlers: list[ir.ErrorSet], errors: set[str]) -> bool:
     """Whether an enclosing handler catches one of ``errors`` (names or their bases)."""
     return any(h.matches(name) for h in handlers for name in errors)
-
-
-def catches_machine_errors(handlers: list[ir.ErrorSet]) -> bool:
-    """Whether an enclosing handler would catch an error the machine's operations raise."""
-    return any(h.matches(name) for h in handlers for name in RAISED)
 
 
 # Methods that change a container in place and raise on some values (an empty list's pop, a

@@ -17,7 +17,7 @@ from pysfn.compiler.tuples import check_tuples
 from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
-from pysfn.compiler.fallible import (FinallyWatch, catches_machine_errors, changing_statement_may_fail,
+from pysfn.compiler.fallible import (RAISED, FinallyWatch, caught_here, changing_statement_may_fail,
                                      finally_is_observable)
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
 from pysfn.compiler.fanout import FanoutCompiler
@@ -131,7 +131,7 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
             hoisted = hoist_statement(self, node)  # callee calls inside expressions run first
             if hoisted is not None:
                 return hoisted
-            if self.enclosing_handlers and catches_machine_errors(self.enclosing_handlers) \
+            if self.enclosing_handlers and caught_here(self.enclosing_handlers, set(RAISED)) \
                     and changing_statement_may_fail(node):
                 self.rep.warn(node, f"if '{ast.unparse(node).splitlines()[0]}' fails, the compiled machine stops "
                               "with its error; the enclosing 'except' does not catch it there",

@@ -60,8 +60,8 @@ class Fold:
 # --------------------------------------------------------------------------- which loops
 
 def is_pure(stmts, in_loop: bool) -> bool:
-    """Only assignments of expressions, ``if``, nested pure loops; ``break``/``continue`` only
-    where they belong to the loop being folded or a nested one (``in_loop``)."""
+    """Only assignments of expressions and ``if``; ``break``/``continue`` only where they belong
+    to the loop being folded (``in_loop``: not in its ``else``)."""
     for s in stmts:
         if isinstance(s, ir.Rebind):
             continue
@@ -94,7 +94,7 @@ def assigned(stmts) -> list[str]:
 
 
 def fold_plan(wf: ir.Workflow) -> dict[int, Fold]:
-    """The loops of ``wf`` to fold, by ``id`` of their ``ir.For`` (the outermost of nested ones)."""
+    """The loops of ``wf`` to fold, by ``id`` of their ``ir.For``."""
     reads: list[tuple[str, tuple[int, ...]]] = []  # each uncovered read, with the loops around it
     _collect_reads(wf.body, (), frozenset(), reads)
     total: dict[str, int] = {}
@@ -252,18 +252,15 @@ class _Text:
                     parts += [f"${t} := {tmp}" for tmp, (t, _) in zip(temps, s.targets)]
             elif isinstance(s, ir.Assign):
                 parts.append(f"${s.targets[0]} := {expression(s.value)}")
-            elif isinstance(s, (ir.If, ir.For)):
+            elif isinstance(s, ir.If):  # (is_pure allows no other statement)
                 inner = tuple(assigned([s]))
                 result = self.fresh("e")
-                if isinstance(s, ir.If):
-                    text = self.block(s.orelse, inner)
-                    for test, body in reversed(s.tests):
-                        text = f"{truthy(test)} ? {self.block(body, inner)} : {text}"
-                    parts.append(f"{result} := ({text})")
-                else:
-                    parts.append(f"{result} := {self.loop(s, inner)}")
+                text = self.block(s.orelse, inner)
+                for test, body in reversed(s.tests):
+                    text = f"{truthy(test)} ? {self.block(body, inner)} : {text}"
+                parts.append(f"{result} := ({text})")
                 parts += [f"${v} := $lookup({result}, {literal(v)})" for v in inner]
-                if isinstance(s, ir.If) and _leaves(s):
+                if _leaves(s):
                     rest = self.block(stmts[k + 1:], names)
                     left = self.env(names, f"$lookup({result}, {literal(FLAG)})")
                     return self._seq(parts, f"$lookup({result}, {literal(FLAG)}) != 0 ? {left} : {rest}")
@@ -275,7 +272,7 @@ class _Text:
 
 
 def _leaves(s: ir.If) -> bool:
-    """Whether a branch of the ``if`` can ``continue``/``break`` the loop (not a nested loop's)."""
+    """Whether a branch of the ``if`` can ``continue``/``break`` the loop."""
     def block(stmts):
         return any(isinstance(x, (ir.Break, ir.Continue)) or (isinstance(x, ir.If) and _leaves(x)) for x in stmts)
     return any(block(b) for _, b in s.tests) or block(s.orelse)
