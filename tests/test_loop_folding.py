@@ -58,6 +58,8 @@ def test_a_large_loop_walks_the_states_within_the_expression_budget(tmp_path):
     ("a callee in the body", "out = []\nfor x in xs:\n    out.append(work(x))\nreturn out"),
     ("a return in the body", "for x in xs:\n    if x:\n        return x\nreturn None"),
     ("read after it, not assigned before it", "for x in xs:\n    y = x\nreturn y"),
+    ("a comprehension in the body (its items multiply the work)",
+     "out = []\nfor x in xs:\n    out.append([x for _ in xs])\nreturn out[-1][0]"),
 ])
 def test_a_loop_that_cannot_fold_keeps_its_states(tmp_path, why, body):
     workflow = _workflow(tmp_path, body)

@@ -61,18 +61,35 @@ class Fold:
 
 def is_pure(stmts, in_loop: bool) -> bool:
     """Only assignments of expressions and ``if``; ``break``/``continue`` only where they belong
-    to the loop being folded (``in_loop``: not in its ``else``)."""
+    to the loop being folded (``in_loop``: not in its ``else``). No loop inside, not even a
+    comprehension: its items would multiply the gate's bound on the work of one evaluation."""
     for s in stmts:
-        if isinstance(s, ir.Rebind):
+        if isinstance(s, ir.Rebind) and not any(_iterates(v) for _, v in s.targets):
             continue
-        if isinstance(s, ir.Assign) and not isinstance(s.value, _CALLS) and len(s.targets) == 1 and not s.unpack:
+        if isinstance(s, ir.Assign) and not isinstance(s.value, _CALLS) and len(s.targets) == 1 \
+                and not s.unpack and not _iterates(s.value):
             continue
         if isinstance(s, (ir.Break, ir.Continue)) and in_loop:
             continue
-        if isinstance(s, ir.If) and all(is_pure(b, in_loop) for _, b in s.tests) and is_pure(s.orelse, in_loop):
+        if isinstance(s, ir.If) and not any(_iterates(t) for t, _ in s.tests) \
+                and all(is_pure(b, in_loop) for _, b in s.tests) and is_pure(s.orelse, in_loop):
             continue
-        return False  # (a nested loop too: its items would multiply the gate's bound)
+        return False
     return True
+
+
+def _iterates(e) -> bool:
+    """Whether the expression holds a comprehension."""
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.Comprehension):
+            return True
+        if isinstance(node, tuple):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return False
 
 
 def assigned(stmts) -> list[str]:
