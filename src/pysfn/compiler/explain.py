@@ -36,7 +36,9 @@ def _walk(node):
 def explain(result) -> str:
     """A listing of the entry function: each line with where it runs."""
     workflow: ir.Workflow = result.workflow
-    reasons = {e.key(result.module_name): e.reason for e in result.extractions}
+    reasons = {e.key(result.module_name): ("extracted when a value is not a str, int, bool or None: "
+                                           if e.guarded else "extracted: ") + e.reason
+               for e in result.extractions}
     lambda_lines: dict[int, list[str]] = defaultdict(list)
     asl_lines: set[int] = set()
     service_lines: dict[int, list[str]] = defaultdict(list)  # aws.* calls: Tasks without Lambda
@@ -51,7 +53,7 @@ def explain(result) -> str:
                 if note not in service_lines[loc.line]:
                     service_lines[loc.line].append(note)  # a service integration: a Task, no Lambda
             elif isinstance(node, ir.CalleeCall):
-                note = f"extracted: {reasons.get(node.callee, '')}" if node.extracted else f"calls {node.callee}"
+                note = reasons.get(node.callee, "extracted") if node.extracted else f"calls {node.callee}"
                 if note not in lambda_lines[loc.line]:
                     lambda_lines[loc.line].append(note)
             else:

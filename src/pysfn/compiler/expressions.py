@@ -39,14 +39,25 @@ class NotLowerable(Exception):
     what to do with it (extract it into the dispatcher Lambda, or report it).
     """
 
-    def __init__(self, node: ast.AST, reason: str, hint: str | None = None):
+    def __init__(self, node: ast.AST, reason: str, hint: str | None = None, guardable: bool = False):
         super().__init__(reason)
         self.node = node
         self.reason = reason
         self.hint = hint
+        # str() of a value whose type is known only at run time: exact in JSONata for some of
+        # its values, so the statement can test them and extract only otherwise (guards.py)
+        self.guardable = guardable
+
+
+# The types whose str() JSONata writes as CPython does (jsonata_ops._str).
+EXACT_TEXT = frozenset({"int", "str", "bool", "none"})
 
 
 class ExpressionCompiler:
+    # AST nodes whose str() a guarded statement compiles for the values of EXACT_TEXT only: a
+    # Choice before it has tested them (guards.py)
+    assumed_exact: tuple = ()
+
     # ------------------------------------------------------------------ expressions (become JSONata)
 
     def condition(self, node: ast.expr) -> ir.Expr:
@@ -254,13 +265,13 @@ class ExpressionCompiler:
         """``str(node)``, lowered only where JSONata writes it as CPython does."""
         if isinstance(node, ast.Name) and node.id in self.exception_vars and conversion in (-1, ord("s")):
             return ir.ErrorMessage(self.scope.lookup(node.id), self.loc(node))  # f"{e}" is str(e)
-        types = ast_types(node, self.var_types)
-        if types is None or not types <= {"int", "str", "bool", "none"}:
-            what = "a float" if types and "float" in types else "a value whose type is known only at run time"
-            raise NotLowerable(node, f"str() of {what} is written differently by JSONata "
-                               "(2.0, 1e16, lists, dicts)")
         if conversion not in (-1, ord("s")):
             raise NotLowerable(node, "!r and !a conversions run in Python")
+        types = ast_types(node, self.var_types)
+        if (types is None or not types <= EXACT_TEXT) and node not in self.assumed_exact:
+            what = "a float" if types and "float" in types else "a value whose type is known only at run time"
+            raise NotLowerable(node, f"str() of {what} is written differently by JSONata "
+                               "(2.0, 1e16, lists, dicts)", guardable=types is None or bool(types & EXACT_TEXT))
         return ir.Op("str", (self.expr(node),), self.loc(node))
 
     def f_string(self, node: ast.JoinedStr) -> ir.Expr:

@@ -54,6 +54,8 @@ class Extraction:
     # "value": the result must be JSON (checked: json_results.py); "iterable": what a ``for``
     # walks, made a list first (zip, map, generators...); "test": a bool
     result: str = "value"
+    # the Task runs only when a guard found a formatted value that JSONata cannot write (guards.py)
+    guarded: bool = False
 
     def key(self, module: str) -> str:
         return f"{extracted_module_name(module)}.{self.function}"
@@ -95,6 +97,8 @@ def _bound_inside(expr: ast.expr) -> set[str]:
 
 class ExtractionCompiler:
     """Statement-level extraction (mixed into ``FunctionCompiler``)."""
+
+    guarding = False  # compiling the extracted branch of a guarded statement (guards.py)
 
     def extract_statement(self, node: ast.stmt, error) -> list[ir.Stmt]:
         """Compile ``node`` with the expression slot holding ``error.node`` extracted."""
@@ -248,7 +252,8 @@ class ExtractionCompiler:
         source = f"bool({ast.unparse(expr)})" if truth else ast.unparse(expr)
         # Floats arrive as floats: the dispatcher decodes the machine's tagged floats (numbers.py).
         extraction = Extraction(function, tuple(params), source, tuple(module_names), reason, loc,
-                                result="test" if truth else "iterable" if iterable else "value")
+                                result="test" if truth else "iterable" if iterable else "value",
+                                guarded=self.guarding)
         self.info.extracted.append(extraction)
         key = extraction.key(self.info.name)
         self.callees.add(key)

@@ -38,12 +38,15 @@ _OP_ERRORS = {
 }
 
 
-def errors_raised(e: ir.Expr) -> set[str]:
-    """The Python errors evaluating ``e`` can raise in the machine, for some value of its variables."""
+def errors_raised(e: ir.Expr, skip: list | tuple = ()) -> set[str]:
+    """The Python errors evaluating ``e`` can raise in the machine, for some value of its variables
+    (not counting the parts of it equal to one of ``skip``)."""
     found: set[str] = set()
     stack = [e]
     while stack:
         node = stack.pop()
+        if skip and any(node == s for s in skip):
+            continue
         if isinstance(node, ir.Subscript):
             found |= {"KeyError", "IndexError", "TypeError"}
         elif isinstance(node, ir.Comprehension):

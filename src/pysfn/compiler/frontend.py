@@ -17,6 +17,7 @@ from pysfn.compiler.tuples import check_tuples
 from pysfn.compiler.callee_options import callee_options
 from pysfn.compiler.changes import ChangeCompiler
 from pysfn.compiler.expressions import ExpressionCompiler, NotLowerable
+from pysfn.compiler.guards import guarded_statement
 from pysfn.compiler.fallible import (RAISED, FinallyWatch, caught_here, changing_statement_may_fail,
                                      finally_is_observable)
 from pysfn.compiler.extraction import ExtractionCompiler, module_level_names
@@ -138,7 +139,8 @@ class FunctionCompiler(ExpressionCompiler, ChangeCompiler, ExtractionCompiler, F
                               "test first (if key in d, if xs: ...), or do it inside a callee")
             return method(node)
         except NotLowerable as e:
-            return self.extract_statement(node, e)
+            guarded = guarded_statement(self, node, method, e)  # exact for most values: tested first
+            return guarded if guarded is not None else self.extract_statement(node, e)
 
     def unsupported_stmt(self, node: ast.stmt):
         kind = type(node).__name__

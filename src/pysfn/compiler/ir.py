@@ -85,6 +85,15 @@ class AslTest:
 
 
 @dataclass(frozen=True)
+class ExactText:
+    """Whether ``str(value)`` has an exact JSONata form at run time: the value is a str, a bool,
+    None or an int (a plain whole JSON number: whole floats are tagged, numbers.py). The test
+    of a guarded statement (compiler/guards.py)."""
+    value: "Expr"
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class ErrorMessage:
     """``str(e)`` of an exception bound by ``except ... as e``."""
     var: str
@@ -127,11 +136,11 @@ class Comprehension:
     key: "Expr | None" = None
 
 
-Expr = Union[Const, Var, Subscript, ListOf, DictOf, Compare, BoolOp, Not, AslTest, ErrorMessage, Op, IfExp, Pick,
-             Comprehension]
+Expr = Union[Const, Var, Subscript, ListOf, DictOf, Compare, BoolOp, Not, AslTest, ExactText, ErrorMessage, Op,
+             IfExp, Pick, Comprehension]
 
 # Expressions whose value is always a bool (so a condition needs no truthiness test).
-BOOLEAN_EXPRS = (Compare, BoolOp, Not, AslTest)
+BOOLEAN_EXPRS = (Compare, BoolOp, Not, AslTest, ExactText)
 
 
 # --------------------------------------------------------------------------- calls

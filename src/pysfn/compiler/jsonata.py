@@ -294,6 +294,11 @@ def _glob_regex(pattern: ir.Expr) -> str:
     return "/^" + body.replace("/", "\\/") + "$/"
 
 
+def _exact_text(e: ir.ExactText) -> str:
+    v = f"{T}ex"
+    return f"({v} := {expression(e.value)}; $type({v}) in ['string', 'boolean', 'null'] or ($type({v}) = 'number' and {v} = $floor({v})))"
+
+
 def error_message(var: str) -> str:
     return f"${var}.cause"
 
@@ -304,7 +309,7 @@ def _error_message(e: ir.ErrorMessage) -> str:
 
 _GENERATORS = {
     ir.Const: _const, ir.Var: _var, ir.Subscript: _subscript, ir.ListOf: _list, ir.DictOf: _dict,
-    ir.Compare: _compare, ir.BoolOp: _bool_op, ir.Not: _not, ir.AslTest: _asl_test,
+    ir.Compare: _compare, ir.BoolOp: _bool_op, ir.Not: _not, ir.AslTest: _asl_test, ir.ExactText: _exact_text,
     ir.ErrorMessage: _error_message,
 }
 
