@@ -97,3 +97,31 @@ def test_cli_explain_and_strict(tmp_path):
     strict = runner.invoke(cli, ["compile", str(path), "--strict"])
     assert strict.exit_code == 1
     assert strict.output.startswith(f"{path}:9:12: error: ")
+
+
+NARROWED = textwrap.dedent('''\
+    import math
+    import pysfn as PSF
+
+    @PSF.main
+    def flow(xs, n=2, d=None):
+        total = len(xs)
+        return {"xs": xs, "total": total, "root": math.sqrt(n), "rest": [xs, n]}
+    ''')
+
+
+@pytest.mark.parametrize("source, expressions", [
+    # in a literal dict or list, only the item the machine cannot compute goes to the Lambda
+    (NARROWED, ["math.sqrt(n)"]),
+    (NARROWED.replace('"root": math.sqrt(n)', '"root": n').replace("[xs, n]", "[xs, math.floor(n)]"),
+     ["math.floor(n)"]),  # (in a list in the dict)
+    # an item before it that can fail (d["k"]: KeyError) would fail after it: the whole is extracted
+    (NARROWED.replace('"xs": xs,', '"xs": d["k"],'),
+     ["{'xs': d['k'], 'total': total, 'root': math.sqrt(n), 'rest': [xs, n]}"]),
+    # another item the machine cannot compute either: one Lambda call for both, as before
+    (NARROWED.replace('"total": total,', '"total": math.log(n),'),
+     ["{'xs': xs, 'total': math.log(n), 'root': math.sqrt(n), 'rest': [xs, n]}"]),
+])
+def test_only_the_item_is_extracted_from_a_literal(source, expressions):
+    result = compile_source(source, "flow.py")
+    assert [e.expression for e in result.extractions] == expressions

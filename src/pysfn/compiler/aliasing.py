@@ -59,6 +59,14 @@ class Share:
     a: End
     b: End
 
+    def __hash__(self) -> int:  # kept: states are sets of thousands of shares, hashed at every join
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            value = hash((self.a, self.b))
+            object.__setattr__(self, "_hash", value)
+            return value
+
     def ends(self):
         return ((self.a, self.b), (self.b, self.a))
 

@@ -234,10 +234,18 @@ class Flow:
         """``name`` is bound again: its old object stays shared between the others that hold it."""
         if state is None:
             return None
-        touching = [(s, mine, other) for s in state for mine, other in s.ends()
-                    if mine.name == name and other.name != name]
-        if not touching:
-            return frozenset(s for s in state if s.a.name != name)  # its shares with itself, if any
+        touching, with_itself = [], False
+        for s in state:  # (one pass of plain comparisons: this runs once per assignment)
+            a, b = s.a, s.b
+            if a.name == name:
+                if b.name == name:
+                    with_itself = True
+                else:
+                    touching.append((s, a, b))
+            elif b.name == name:
+                touching.append((s, b, a))
+        if not touching:  # its shares with itself go, if any; else nothing changes
+            return frozenset(s for s in state if s.a.name != name) if with_itself else state
         out = {s for s in state if s.a.name != name and s.b.name != name}
         if len(touching) > 16:  # the pairs below are its square: the earliest places per (depth, name, depth)
             groups: dict[tuple, list] = {}

@@ -124,7 +124,7 @@ def callback_task(lowerer, m, call: ir.CalleeCall, assign: dict, cont, catchers)
     matched = matched_names(catchers, call.retriers, getattr(lowerer, "outer_matched", frozenset()))
 
     def build(name: str) -> dict:
-        payload = {"callee": call.callee, "args": [TOKEN] + [template(a) for a in call.args], "kwargs": {}}
+        payload = {"callee": call.callee, "args": [TOKEN] + [template(a) for a in call.args]}
         if matched:  # library subclasses raised by the callee are reported under these names
             payload["catch"] = sorted(matched)
         state = {"Type": "Task", "Comment": lowerer.comment(call.loc), "Resource": WAIT_FOR_TOKEN,

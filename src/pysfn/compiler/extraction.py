@@ -161,7 +161,43 @@ class ExtractionCompiler:
         while isinstance(slot, ast.Call) and self.is_call_of_callee_or_api(slot):
             args = list(slot.args) + [k.value for k in slot.keywords]
             slot = next((a for a in args if _contains(a, inner)), None)
+        return self.narrowed(slot, inner) if slot is not None else None
+
+    def narrowed(self, slot: ast.expr, inner: ast.AST) -> ast.expr:
+        """In a literal dict, list or tuple, only the item holding ``inner``, when the machine
+        computes all the others: the Lambda then gets and returns that item's values only
+        (``return {"lines": lines, "total": f"{total} {currency}"}`` sends ``total`` and
+        ``currency``, not ``lines``). The item is computed before the others then, so the items
+        before it must not be able to fail (else CPython's first error could be another)."""
+        while isinstance(slot, (ast.Dict, ast.List, ast.Tuple)):
+            items = list(slot.values) if isinstance(slot, ast.Dict) else list(slot.elts)
+            keys = list(slot.keys) if isinstance(slot, ast.Dict) else [None] * len(items)
+            if any(isinstance(i, ast.Starred) for i in items) or isinstance(slot, ast.Dict) and None in keys:
+                return slot
+            at = next((n for n, item in enumerate(items) if _contains(item, inner)), None)
+            if at is None:  # in a key
+                return slot
+            before = [k for k in keys[:at + 1] if k is not None] + items[:at]
+            after = [k for k in keys[at + 1:] if k is not None] + items[at + 1:]
+            if not (all(self._lowers(n, infallible=True) for n in before)
+                    and all(self._lowers(n) for n in after)):
+                return slot
+            slot = items[at]
         return slot
+
+    def _lowers(self, node: ast.expr, infallible: bool = False) -> bool:
+        """Whether the machine computes ``node`` (and, if asked, without a way to fail)."""
+        from pysfn.compiler.diagnostics import CompileError
+        from pysfn.compiler.expressions import NotLowerable
+        from pysfn.compiler.fallible import errors_raised
+        warnings = len(self.rep.warnings)
+        try:
+            lowered = self.expr(node)
+        except (NotLowerable, CompileError):
+            return False
+        finally:
+            del self.rep.warnings[warnings:]  # the statement's own compile says them
+        return not (infallible and errors_raised(lowered))
 
     def split_elif(self, node: ast.If, slot: ast.expr) -> ast.If:
         """``if a: ... elif b: ...`` -> ``if a: ... else: (if b: ...)``, so ``b`` is computed only

@@ -47,9 +47,18 @@ def _join(*envs):
         return _BOTTOM
     out = dict(live[0])
     for e in live[1:]:
-        for name in set(out) | set(e):
-            out[name] = _join_types(out.get(name, frozenset()), e.get(name, frozenset()))
+        if e is out:
+            continue
+        # (most names hold the same object on both sides: skipped fast; a name missing on one
+        # side joins the empty set, which changes nothing)
+        for name, types in e.items():
+            mine = out.get(name, _MISSING)
+            if mine is not types:
+                out[name] = types if mine is _MISSING else _join_types(mine, types)
     return out
+
+
+_MISSING = object()
 
 
 @dataclass
@@ -105,9 +114,10 @@ class _Walker:
         for stmt in stmts:
             if env is _BOTTOM:
                 return _BOTTOM  # unreachable code: its reads keep the flow-insensitive types
-            if self.points is not None:
+            if self.points is not None:  # (kept: a try's handlers start from each of them)
                 self.points.append(env)
-            env = self.stmt(stmt, dict(env))
+                env = dict(env)
+            env = self.stmt(stmt, env)  # the caller gave this block its own environment
         return env
 
     def stmt(self, node: ast.stmt, env: dict):

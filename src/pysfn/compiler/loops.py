@@ -19,6 +19,9 @@ harmless, as in Python (where changing a list while iterating it is undefined an
 
 from __future__ import annotations
 
+import json
+import re
+
 from pysfn.compiler import ir
 from pysfn.compiler.jsonata import T, expression, wrap
 from pysfn.compiler.numbers import tag
@@ -32,7 +35,27 @@ PY_TYPE = ("($type({0}) = 'number' ? ({0} = $floor({0}) ? 'int' : 'float') : $ty
 
 
 def py_type(value: str) -> str:
-    return PY_TYPE.format(value)
+    """JSONata for the Python type name of ``value``; a literal's is known now (no switch)."""
+    literal = _literal_type(value)
+    return f"'{literal}'" if literal else PY_TYPE.format(value)
+
+
+def _literal_type(text: str) -> str | None:
+    if re.fullmatch(r'"(?:[^"\\]|\\.)*"', text):
+        return "str"
+    if text in ("true", "false"):
+        return "bool"
+    if text == "null":
+        return "NoneType"
+    if re.fullmatch(r"-?\d+", text) and abs(int(text)) <= 2 ** 53:
+        return "int"
+    try:  # a number with a fraction or an exponent: a float unless whole (then JSONata's int)
+        number = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(number, float) and not number.is_integer():
+        return "float"
+    return None
 
 
 def typed_error(cls: str, value: str, text: str) -> str:

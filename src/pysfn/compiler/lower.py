@@ -456,8 +456,9 @@ class Lowerer:
         matched = matched_names(catchers, call.retriers, getattr(self, "outer_matched", frozenset()))
 
         def build(name: str) -> dict:
-            payload = {"callee": call.callee, "args": [template(a) for a in call.args],
-                       "kwargs": {k: template(v) for k, v in call.kwargs}}
+            payload = {"callee": call.callee, "args": [template(a) for a in call.args]}
+            if call.kwargs:  # the dispatcher reads a missing "kwargs" as {}: 12 bytes less per call
+                payload["kwargs"] = {k: template(v) for k, v in call.kwargs}
             if matched:  # library subclasses are reported under these names (error_matching.py)
                 payload["catch"] = sorted(matched)
             state = {"Type": "Task", "Comment": self.comment(call.loc), "Resource": LAMBDA_INVOKE,

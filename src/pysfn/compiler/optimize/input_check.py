@@ -99,11 +99,11 @@ _UNDEFINED = "$lookup({}, 'pysfn: the input check failed')"
 
 
 def _guarded_place(payload: dict):
-    """Where the check goes in the dispatcher's payload: ``kwargs`` when it is ``{}``, ``args``
+    """Where the check goes in the dispatcher's payload: ``kwargs`` when it is ``{}`` or left out, ``args``
     when it is ``[]``, else the first argument that is one expression or a scalar literal; None
     when there is no such place. (Never ``callee``: static readers -- graphs, tests, tools --
     read the callee's name; nor a key of its own: the dispatcher refuses unknown keys.)"""
-    if payload.get("kwargs") == {}:
+    if payload.get("kwargs", {}) == {}:  # (a Task leaves out "kwargs" when there are none)
         return "kwargs", None
     args = payload.get("args")
     if args == []:
@@ -118,7 +118,7 @@ def _guarded_place(payload: dict):
 def _guard(payload: dict, condition: str) -> None:
     """The value at ``_guarded_place`` as before when the check passes, else undefined."""
     key, index = _guarded_place(payload)
-    value = payload[key] if index is None else payload[key][index]
+    value = payload.get(key, {}) if index is None else payload[key][index]
     text = expression_text(value)
     if text is None:  # {} or [] or a scalar literal: JSON is a JSONata literal
         text = json.dumps(value, ensure_ascii=False)
