@@ -81,3 +81,12 @@ def test_explain_says_when_the_lambda_runs(tmp_path):
     text = explain(compile_file(_source(tmp_path, APPEND)))
     line = next(t for t in text.splitlines() if "lines.append" in t)
     assert "extracted when a value is not a str, int, bool or None" in line
+
+
+def test_a_value_of_a_comprehension_is_not_tested_before_it(tmp_path):
+    """``x`` in ``[f"{x}" for x in xs]`` is the comprehension's own: a test before the statement
+    would read the workflow's ``x``; the statement is extracted whole (2.5 stays "2.5")."""
+    body = "x = 1\nout = []\nout.append([f'{x}' for x in xs])\nreturn out"
+    compiled = compile_file(_source(tmp_path, body))
+    assert not any(e.guarded for e in compiled.extractions)
+    assert LocalWorkflow.from_source(_source(tmp_path, body)).run({"xs": [2.5, 1]}).output == [["2.5", "1"]]

@@ -53,6 +53,9 @@ def guarded_statement(fc, node: ast.stmt, method, error: NotLowerable) -> list[i
         del fc.rep.warnings[warnings:]
         return None
     nodes, fast = guarded
+    if any(n in _scoped(node) for n in nodes):  # a comprehension's own variable: not testable before it
+        del fc.rep.warnings[warnings:]
+        return None
     try:
         tests = tuple(ir.ExactText(fc.expr(n), fc.loc(n)) for n in nodes)
     except (NotLowerable, CompileError):
@@ -69,6 +72,15 @@ def guarded_statement(fc, node: ast.stmt, method, error: NotLowerable) -> list[i
         fc.guarding = False
     test = tests[0] if len(tests) == 1 else ir.BoolOp("and", tests, fc.loc(node))
     return [ir.If(((test, tuple(fast)),), tuple(slow), fc.loc(node))]
+
+
+def _scoped(node: ast.stmt) -> list:
+    """The nodes of ``node`` inside a comprehension or lambda (they read its own variables)."""
+    inner = []
+    for n in ast.walk(node):
+        if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)):
+            inner += [m for m in ast.walk(n) if m is not n]
+    return inner
 
 
 def _assigns_a_name(node: ast.stmt) -> bool:
