@@ -48,23 +48,13 @@ def guarded_statement(fc, node: ast.stmt, method, error: NotLowerable) -> list[i
             or isinstance(node, ast.Expr) and not (isinstance(node.value, ast.Call) and fc.changing_call(node.value)):
         return None
     warnings = len(fc.rep.warnings)
-    guarded = _fast_path(fc, node, method, error.node)
-    if guarded is None:
-        del fc.rep.warnings[warnings:]
-        return None
-    nodes, fast = guarded
-    if any(n in _scoped(node) for n in nodes):  # a comprehension's own variable: not testable before it
-        del fc.rep.warnings[warnings:]
-        return None
     try:
-        tests = tuple(ir.ExactText(fc.expr(n), fc.loc(n)) for n in nodes)
-    except (NotLowerable, CompileError):
-        del fc.rep.warnings[warnings:]
+        planned = _plan(fc, node, method, error)
+    finally:
+        del fc.rep.warnings[warnings:]  # the statement compiled below (or by the caller) says them again
+    if planned is None:
         return None
-    if any(errors_raised(t.value) for t in tests) and not _may_test_fallible(fc, node, fast, tests):
-        del fc.rep.warnings[warnings:]
-        return None
-    del fc.rep.warnings[warnings:]  # the extracted branch below says them again
+    tests, fast = planned
     fc.guarding = True
     try:
         slow = fc.extract_statement(node, error)
@@ -72,6 +62,23 @@ def guarded_statement(fc, node: ast.stmt, method, error: NotLowerable) -> list[i
         fc.guarding = False
     test = tests[0] if len(tests) == 1 else ir.BoolOp("and", tests, fc.loc(node))
     return [ir.If(((test, tuple(fast)),), tuple(slow), fc.loc(node))]
+
+
+def _plan(fc, node: ast.stmt, method, error: NotLowerable):
+    """The tests and the statement compiled for exact values, or None."""
+    guarded = _fast_path(fc, node, method, error.node)
+    if guarded is None:
+        return None
+    nodes, fast = guarded
+    if any(n in _scoped(node) for n in nodes):  # a comprehension's own variable: not testable before it
+        return None
+    try:
+        tests = tuple(ir.ExactText(fc.expr(n), fc.loc(n)) for n in nodes)
+    except (NotLowerable, CompileError):
+        return None
+    if any(errors_raised(t.value) for t in tests) and not _may_test_fallible(fc, node, fast, tests):
+        return None
+    return tests, fast
 
 
 def _scoped(node: ast.stmt) -> list:
